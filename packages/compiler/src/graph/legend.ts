@@ -1,0 +1,116 @@
+/**
+ * The legend under the graph: one sample per kind of shape, edge and lock marking, in a grid whose column
+ * count follows the width available.
+ */
+
+import type { Box } from './layout.ts';
+import type { LockChip } from './model.ts';
+import { edgeLabel, edgePath, leafOutline, lockSetText, type MarkerIds } from './shapes.ts';
+import { COLOR, FONT_SANS, SIZE, monoWidth, sansWidth } from './theme.ts';
+import { el, escapeXml } from './xml.ts';
+
+interface LegendEntry {
+  readonly text: string;
+  /** Draws the sample inside the box given. */
+  readonly sample: (box: Box, markers: MarkerIds) => string;
+}
+
+const SAMPLE_WIDTH = 96;
+const ROW_HEIGHT = 30;
+const GAP = 10;
+const COLUMN_GAP = 24;
+const PAD = 12;
+const HEADING = 22;
+
+const inset = (box: Box, width: number, height: number): Box => ({
+  x: box.x + (box.width - width) / 2,
+  y: box.y + (box.height - height) / 2,
+  width,
+  height,
+});
+
+const arrow = (box: Box, kind: 'flow' | 'source' | 'error' | 'passthrough', markers: MarkerIds, from = 4, to = 4): string => {
+  const y = box.y + box.height / 2;
+  return edgePath(kind, [{ x: box.x + from, y }, { x: box.x + box.width - to, y }], markers);
+};
+
+const ENTRIES: readonly LegendEntry[] = [
+  { text: 'source: runs in a loop, each output starts a flow', sample: (b) => leafOutline('source', inset(b, 56, 22)) },
+  { text: 'source feeds its target (label: session function)', sample: (b, m) => arrow(b, 'source', m) },
+  { text: 'concrete node (a TypeScript function)', sample: (b) => leafOutline('concrete', inset(b, 56, 22)) },
+  {
+    text: 'abstract node: its flows drawn inside',
+    sample: (b) => {
+      const box = inset(b, 64, 24);
+      return el('rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: 7, fill: COLOR.clusterFill[0], stroke: COLOR.clusterStroke, 'stroke-width': 1.2 });
+    },
+  },
+  {
+    text: 'flow start → next node → flow end',
+    sample: (b, m) => {
+      const y = b.y + b.height / 2;
+      return (
+        leafOutline('entry', { x: b.x + 6, y: y - SIZE.entry / 2, width: SIZE.entry, height: SIZE.entry }) +
+        edgePath('flow', [{ x: b.x + 18, y }, { x: b.x + b.width - 18, y }], m) +
+        leafOutline('exit', { x: b.x + b.width - 18, y: y - SIZE.entry / 2, width: SIZE.entry, height: SIZE.entry })
+      );
+    },
+  },
+  { text: 'dispatch: cases tried in order, first match wins', sample: (b) => leafOutline('dispatch', inset(b, SIZE.dispatch, SIZE.dispatch)) },
+  {
+    text: 'case n: pattern (_ any, p holds, !p fails, else)',
+    sample: (b, m) => {
+      const text = '1: [_, p]';
+      const width = Math.ceil(monoWidth(text, SIZE.labelFont) + 8);
+      return arrow(b, 'flow', m) + edgeLabel('branch', inset(b, width, 17), text);
+    },
+  },
+  { text: 'empty flow: inputs pass through unchanged', sample: (b, m) => arrow(b, 'passthrough', m) },
+  {
+    text: 'on error: the flow goes to the handler and ends',
+    sample: (b, m) => arrow(b, 'error', m, 4, 40) + leafOutline('handler', { x: b.x + b.width - 38, y: b.y + b.height / 2 - 9, width: 36, height: 18 }),
+  },
+  {
+    text: 'locks: ? reader, ! writer, (session) per session',
+    sample: (b) => lockSetText(b.x + b.width / 2, b.y + b.height / 2, chips(['l?', 'm!(session)'], false), 'middle'),
+  },
+  {
+    text: '↑ lock added or raised by deadlock analysis',
+    sample: (b) => lockSetText(b.x + b.width / 2, b.y + b.height / 2, chips(['↑l!'], true), 'middle'),
+  },
+];
+
+function chips(texts: readonly string[], elevated: boolean): LockChip[] {
+  return texts.map((text) => ({ text, elevated }));
+}
+
+/** Lays the legend out at (x, y) within `maxWidth`; returns its markup and size. */
+export function renderLegend(x: number, y: number, maxWidth: number, markers: MarkerIds): { markup: string; width: number; height: number } {
+  const textWidth = Math.max(...ENTRIES.map((e) => sansWidth(e.text, SIZE.legendFont)));
+  const columnWidth = Math.ceil(SAMPLE_WIDTH + GAP + textWidth);
+  const columns = Math.max(1, Math.min(3, Math.floor((maxWidth - 2 * PAD + COLUMN_GAP) / (columnWidth + COLUMN_GAP))));
+  const rows = Math.ceil(ENTRIES.length / columns);
+  const width = 2 * PAD + columns * columnWidth + (columns - 1) * COLUMN_GAP;
+  const height = PAD + HEADING + rows * ROW_HEIGHT + PAD / 2;
+
+  const parts: string[] = [
+    el('rect', { x, y, width, height, rx: 6, fill: '#fbfbfc', stroke: '#d0d7de' }),
+    el('text', { x: x + PAD, y: y + PAD + 12, 'font-family': FONT_SANS, 'font-size': 13, 'font-weight': 'bold', fill: COLOR.text }, 'Legend'),
+  ];
+  ENTRIES.forEach((entry, index) => {
+    // Fill columns top to bottom so related entries stay together.
+    const column = Math.floor(index / rows);
+    const row = index % rows;
+    const left = x + PAD + column * (columnWidth + COLUMN_GAP);
+    const top = y + PAD + HEADING + row * ROW_HEIGHT;
+    parts.push(entry.sample({ x: left, y: top, width: SAMPLE_WIDTH, height: ROW_HEIGHT - 6 }, markers));
+    parts.push(
+      el(
+        'text',
+        { x: left + SAMPLE_WIDTH + GAP, y: top + (ROW_HEIGHT - 6) / 2 + SIZE.legendFont * 0.35, 'font-family': FONT_SANS, 'font-size': SIZE.legendFont, fill: COLOR.text },
+        escapeXml(entry.text),
+      ),
+    );
+  });
+  return { markup: el('g', { class: 'legend' }, parts.join('')), width, height };
+}

@@ -1,0 +1,161 @@
+/**
+ * Drawing of the individual pieces of the picture (node shapes, lock sets, edges, labels), shared by the
+ * graph and its legend. Each function returns SVG markup positioned in absolute coordinates.
+ */
+
+import type { Box, Point } from './layout.ts';
+import type { EdgeKind, LeafShape, LockChip } from './model.ts';
+import { COLOR, FONT_MONO, SIZE } from './theme.ts';
+import { el, escapeXml, polyline } from './xml.ts';
+
+export interface MarkerIds {
+  readonly flow: string;
+  readonly source: string;
+  readonly error: string;
+}
+
+/** Arrowhead definitions, one per edge colour. */
+export function markerDefs(ids: MarkerIds): string {
+  const marker = (id: string, color: string): string =>
+    el(
+      'marker',
+      { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' },
+      el('path', { d: 'M0,0 L10,5 L0,10 z', fill: color }),
+    );
+  return marker(ids.flow, COLOR.edge) + marker(ids.source, COLOR.sourceEdge) + marker(ids.error, COLOR.error);
+}
+
+/** Baseline that vertically centres text of `size` on `centerY`. */
+function baseline(centerY: number, size: number): number {
+  return centerY + size * 0.35;
+}
+
+/** A text element in the monospace stack. */
+export function monoText(
+  x: number,
+  centerY: number,
+  size: number,
+  content: string,
+  options: { anchor?: 'start' | 'middle'; color?: string; bold?: boolean } = {},
+): string {
+  return el(
+    'text',
+    {
+      x,
+      y: baseline(centerY, size),
+      'font-family': FONT_MONO,
+      'font-size': size,
+      'font-weight': options.bold === true ? 'bold' : undefined,
+      'text-anchor': options.anchor ?? 'middle',
+      fill: options.color ?? COLOR.text,
+    },
+    content,
+  );
+}
+
+/** A lock set such as `{cache?, ↑x!(session)}`, elevated locks in their own colour and bold. */
+export function lockSetText(x: number, centerY: number, locks: readonly LockChip[], anchor: 'start' | 'middle'): string {
+  const parts: string[] = [el('tspan', { fill: COLOR.muted }, '{')];
+  locks.forEach((lock, i) => {
+    if (i > 0) parts.push(el('tspan', { fill: COLOR.muted }, ', '));
+    parts.push(
+      el('tspan', { fill: lock.elevated ? COLOR.elevated : COLOR.lock, 'font-weight': lock.elevated ? 'bold' : undefined }, escapeXml(lock.text)),
+    );
+  });
+  parts.push(el('tspan', { fill: COLOR.muted }, '}'));
+  return monoText(x, centerY, SIZE.lockFont, parts.join(''), { anchor });
+}
+
+/** The outline of a leaf shape filling `box`. */
+export function leafOutline(shape: LeafShape, box: Box): string {
+  const { x, y, width: w, height: h } = box;
+  const cx = x + w / 2;
+  const cy = y + h / 2;
+  switch (shape) {
+    case 'concrete':
+      return el('rect', { x, y, width: w, height: h, rx: 4, fill: COLOR.concreteFill, stroke: COLOR.concreteStroke, 'stroke-width': 1.2 });
+    case 'source': {
+      const tip = SIZE.sourceTip;
+      const d = `${polyline([{ x, y }, { x: x + w - tip, y }, { x: x + w, y: cy }, { x: x + w - tip, y: y + h }, { x, y: y + h }])} Z`;
+      return el('path', { d, fill: COLOR.sourceFill, stroke: COLOR.sourceStroke, 'stroke-width': 1.6, 'stroke-linejoin': 'round' });
+    }
+    case 'handler': {
+      // An octagon: the stop sign reads as "the flow ends here, on error".
+      const c = Math.min(6, h / 3);
+      const d = `${polyline([
+        { x: x + c, y },
+        { x: x + w - c, y },
+        { x: x + w, y: y + c },
+        { x: x + w, y: y + h - c },
+        { x: x + w - c, y: y + h },
+        { x: x + c, y: y + h },
+        { x, y: y + h - c },
+        { x, y: y + c },
+      ])} Z`;
+      return el('path', { d, fill: COLOR.handlerFill, stroke: COLOR.handlerStroke, 'stroke-width': 1.2 });
+    }
+    case 'entry':
+      return el('circle', { cx, cy, r: w / 2 - 0.5, fill: COLOR.edge });
+    case 'exit':
+      return (
+        el('circle', { cx, cy, r: w / 2 - 0.5, fill: COLOR.background, stroke: COLOR.edge, 'stroke-width': 1.2 }) +
+        el('circle', { cx, cy, r: w / 2 - 3.5, fill: COLOR.edge })
+      );
+    case 'dispatch': {
+      const d = `${polyline([{ x: cx, y }, { x: x + w, y: cy }, { x: cx, y: y + h }, { x, y: cy }])} Z`;
+      return el('path', { d, fill: COLOR.dispatchFill, stroke: COLOR.dispatchStroke, 'stroke-width': 1.4, 'stroke-linejoin': 'round' });
+    }
+  }
+}
+
+/** A whole leaf: outline, name and lock set. */
+export function leafShape(shape: LeafShape, box: Box, name: string, locks: readonly LockChip[]): string {
+  let out = leafOutline(shape, box);
+  if (name === '') return out;
+  const textWidth = shape === 'source' ? box.width - SIZE.sourceTip : box.width;
+  const cx = box.x + textWidth / 2;
+  if (shape === 'handler') {
+    return out + monoText(cx, box.y + box.height / 2, SIZE.lockFont, escapeXml(name), { color: COLOR.error, bold: true });
+  }
+  if (locks.length === 0) return out + monoText(cx, box.y + box.height / 2, SIZE.nameFont, escapeXml(name));
+  out += monoText(cx, box.y + 15, SIZE.nameFont, escapeXml(name));
+  return out + lockSetText(cx, box.y + box.height - 13, locks, 'middle');
+}
+
+/** How an edge of each kind is stroked. */
+export function edgeStyle(kind: EdgeKind, markers: MarkerIds): { stroke: string; width: number; dash?: string; marker: string } {
+  switch (kind) {
+    case 'source':
+      return { stroke: COLOR.sourceEdge, width: 1.8, marker: markers.source };
+    case 'error':
+      return { stroke: COLOR.error, width: 1.3, dash: '6 4', marker: markers.error };
+    case 'passthrough':
+      return { stroke: COLOR.edge, width: 1.4, dash: '1.5 3', marker: markers.flow };
+    case 'flow':
+    case 'branch':
+      return { stroke: COLOR.edge, width: 1.4, marker: markers.flow };
+  }
+}
+
+export function edgePath(kind: EdgeKind, points: readonly Point[], markers: MarkerIds): string {
+  const style = edgeStyle(kind, markers);
+  return el('path', {
+    d: polyline(points),
+    fill: 'none',
+    stroke: style.stroke,
+    'stroke-width': style.width,
+    'stroke-dasharray': style.dash,
+    'stroke-linecap': style.dash === undefined ? undefined : 'round',
+    'stroke-linejoin': 'round',
+    'marker-end': `url(#${style.marker})`,
+  });
+}
+
+/** An edge label on a light background so that it stays legible over lines. */
+export function edgeLabel(kind: EdgeKind, box: Box, text: string): string {
+  const color = kind === 'source' ? COLOR.sourceEdge : kind === 'error' ? COLOR.error : COLOR.branchLabel;
+  return (
+    el('rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: 3, fill: COLOR.labelBackground, 'fill-opacity': 0.92 }) +
+    monoText(box.x + box.width / 2, box.y + box.height / 2, SIZE.labelFont, escapeXml(text), { color })
+  );
+}
