@@ -1,0 +1,85 @@
+/**
+ * The Listen source (main thread): accepts TCP connections, registers each with `io`, frames request heads and
+ * starts one flow per request. Requests on one connection run one at a time, in order (HTTP/1.1 pipelining
+ * answers in order), and reading pauses while too much is buffered.
+ */
+
+import { createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { once } from 'node:events';
+import type { Conn, FlowOutcome, SourceContext } from '@flux/runtime/api.ts';
+import { io } from '@flux/runtime/io/index.ts';
+import { frameRequest, MAX_HEAD_BYTES } from './request.ts';
+import type { HttpRequest } from './request.ts';
+
+/** Connections idle this long between requests are closed. */
+const IDLE_TIMEOUT_MS = 60_000;
+
+export interface ListenHooks {
+  /** Called once the server listens, with its address (serve.ts prints it; tests read the port). */
+  readonly onListening?: (address: { host: string; port: number }) => void;
+}
+
+/** Resolves when `ctx.signal` aborts and every connection has been closed. */
+export async function listen(ctx: SourceContext<[Conn, HttpRequest]>, hooks: ListenHooks = {}): Promise<void> {
+  const host = typeof ctx.options['host'] === 'string' ? ctx.options['host'] : '127.0.0.1';
+  const port = Number(ctx.options['port'] ?? 0);
+  const sockets = new Set<Socket>();
+  const server: Server = createServer({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    serveConnection(ctx, socket);
+  });
+  server.listen({ host, port });
+  await once(server, 'listening');
+  const address = server.address();
+  const bound = typeof address === 'object' && address !== null ? address.port : port;
+  hooks.onListening?.({ host, port: bound });
+  const onListening = ctx.options['onListening'];
+  if (typeof onListening === 'function') onListening({ host, port: bound });
+
+  if (!ctx.signal.aborted) await once(ctx.signal, 'abort');
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Idle keep-alive connections would hold close() open forever: end them; busy ones finish their response.
+  for (const socket of sockets) socket.end();
+  const deadline = setTimeout(() => { for (const socket of sockets) socket.destroy(); }, 2000);
+  await closed;
+  clearTimeout(deadline);
+}
+
+function serveConnection(ctx: SourceContext<[Conn, HttpRequest]>, socket: Socket): void {
+  const conn = io.register(socket);
+  socket.setTimeout(IDLE_TIMEOUT_MS, () => socket.destroy());
+  let buffered: Buffer = Buffer.alloc(0);
+  let busy = false;
+  let closing = false;
+
+  const pump = async (): Promise<void> => {
+    if (busy) return;
+    busy = true;
+    try {
+      while (!closing && !socket.destroyed) {
+        const framed = frameRequest(buffered);
+        if (framed.kind === 'partial') break;
+        buffered = buffered.subarray(framed.consumed);
+        if (!framed.request.keepAlive) {
+          // Nothing after a closing request is read.
+          closing = true;
+          socket.pause();
+        }
+        const outcome: FlowOutcome = await ctx.emit(conn, framed.request);
+        if (outcome.status !== 'ok' && !framed.request.keepAlive) io.end(conn);
+      }
+    } finally {
+      busy = false;
+      if (!closing && buffered.length <= MAX_HEAD_BYTES * 4) socket.resume();
+    }
+  };
+
+  socket.on('data', (chunk: Buffer) => {
+    if (closing) return;
+    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+    if (buffered.length > MAX_HEAD_BYTES * 4) socket.pause();
+    void pump();
+  });
+}

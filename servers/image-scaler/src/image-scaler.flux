@@ -1,0 +1,59 @@
+// The image scaler: GET /images/<name>?w=&h=&fit=&format=&q= answers a scaled image from one shared cache,
+// computing a miss once however many requests ask for it at the same time. GET /stats reports the cache.
+// Node functions live in index.ts; the types they pass in types.ts.
+
+import type { Conn, HttpRequest, ScaleRequest, Answer, SourceImage } from "./types.ts";
+
+// Framed on the main thread: one output per request on a connection (the next waits for this one's flow).
+Listen () => (conn: Conn, request: HttpRequest);
+
+Page (conn: Conn, request: HttpRequest) => ();
+ReadRequest (conn: Conn, request: HttpRequest) => (conn: Conn, request: ScaleRequest);
+Serve (conn: Conn, request: ScaleRequest) => (conn: Conn, request: ScaleRequest, answer: Answer);
+ReportStats (conn: Conn, request: ScaleRequest) => (conn: Conn, request: ScaleRequest, answer: Answer);
+CheckCache (conn: Conn, request: ScaleRequest) => (conn: Conn, request: ScaleRequest, answer: Answer);
+Handler (conn: Conn, request: ScaleRequest, answer: Answer) => (conn: Conn, request: ScaleRequest, answer: Answer);
+AwaitOwner (conn: Conn, request: ScaleRequest, answer: Answer) => (conn: Conn, request: ScaleRequest, answer: Answer);
+TakeResult (conn: Conn, request: ScaleRequest, answer: Answer) => (conn: Conn, request: ScaleRequest, answer: Answer);
+Produce (conn: Conn, request: ScaleRequest, answer: Answer) => (conn: Conn, request: ScaleRequest, answer: Answer);
+ReadImage (conn: Conn, request: ScaleRequest, answer: Answer) => (conn: Conn, request: ScaleRequest, answer: Answer, source: SourceImage);
+Scale (conn: Conn, request: ScaleRequest, answer: Answer, source: SourceImage) => (conn: Conn, request: ScaleRequest, answer: Answer);
+StoreInCache (conn: Conn, request: ScaleRequest, answer: Answer) => (conn: Conn, request: ScaleRequest, answer: Answer);
+Write (conn: Conn, request: ScaleRequest, answer: Answer) => (conn: Conn, request: ScaleRequest);
+Complete (conn: Conn, request: ScaleRequest) => ();
+
+source Listen => Page;
+
+Page = ReadRequest -> Serve -> Write -> Complete;
+
+typedef stats IsStatsRequest;
+Serve:[_, stats] = ReportStats;
+Serve:[_, _] = CheckCache -> Handler;
+
+// hit: the answer is ready; pending: another flow is computing the same key.
+typedef hit IsReady;
+typedef pending IsComputedElsewhere;
+Handler:[_, _, hit] = ;
+Handler:[_, _, pending] = AwaitOwner -> TakeResult -> Produce;
+Handler:[_, _, _] = Produce;
+
+// After waiting, the owner's result is normally in the cache; if it could not be cached, compute it here.
+Produce:[_, _, hit] = ;
+Produce:[_, _, _] = ReadImage -> Scale -> StoreInCache;
+
+// One cache for the whole server: lookups share it, stores take it alone.
+atomic CheckCache:{cache?};
+atomic TakeResult:{cache?};
+atomic ReportStats:{cache?};
+atomic StoreInCache:{cache!};
+
+handle error ReadRequest => ReplyError;
+handle error ReportStats => ReplyError;
+handle error CheckCache => ReplyError;
+handle error AwaitOwner => ReplyError;
+handle error TakeResult => ReplyError;
+handle error ReadImage => ReplyError;
+handle error Scale => ReplyError;
+handle error StoreInCache => ReplyError;
+handle error Write => DropConnection;
+handle error Complete => DropConnection;
