@@ -1,0 +1,351 @@
+/**
+ * The flow interpreter: runs one flow over a plan's step DAG. Synchronous until something returns a thenable
+ * (a node, a predicate, a handler, a lock acquisition): only then does the flow continue in a callback, so a
+ * flow of synchronous nodes runs start to end in one call with no promise created.
+ *
+ * Lock discipline (every exit path): a CALL step takes its locks right before the call and drops them right
+ * after; an ABSTRACT step takes its locks before dispatch and its LEAVE step drops them; a failure drops the
+ * failing step's own locks (if taken) and every lock of the enclosing abstract occurrences (`step.outer`)
+ * before the handler runs.
+ */
+
+import type { FlowOutcome, SessionKey } from '../api.ts';
+import { codeOf, codes, FluxError, FluxFlowError, messageOf } from '../errors.ts';
+import { OP_ABSTRACT, OP_CALL, OP_END, OP_LEAVE, type Plan, type PlanHandler, type PlanSource, type Step } from '../plan/plan.ts';
+import type { StatsRecorder } from '../stats/recorder.ts';
+import type { Clock, FlowEnv, LockManager } from './env.ts';
+
+const EMPTY: readonly unknown[] = Object.freeze([]);
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Per-flow state. Allocated once per flow; the walk itself allocates nothing else on the synchronous path. */
+class Flow {
+  readonly source: PlanSource;
+  readonly session: SessionKey | undefined;
+  readonly locks: LockManager;
+  readonly stats: StatsRecorder;
+  readonly clock: Clock;
+  readonly env: FlowEnv;
+  /** The tuple flowing into the current step. */
+  values: readonly unknown[];
+  /** Inputs stored by abstract occurrences whose handler may need them. */
+  readonly frames: (readonly unknown[])[] | null;
+  /** Ball-Larus path sum so far. */
+  path = 0;
+  readonly startedAt: number;
+  outcome: FlowOutcome | undefined = undefined;
+  resolve: ((outcome: FlowOutcome) => void) | null = null;
+
+  constructor(env: FlowEnv, source: PlanSource, values: readonly unknown[], session: SessionKey | undefined) {
+    this.env = env;
+    this.locks = env.locks;
+    this.stats = env.stats;
+    this.clock = env.clock;
+    this.source = source;
+    this.session = session;
+    this.values = values;
+    this.frames = source.frameSlots > 0 ? new Array(source.frameSlots) : null;
+    this.startedAt = env.clock.now();
+  }
+}
+
+export class Interpreter {
+  readonly plan: Plan;
+  readonly env: FlowEnv;
+
+  constructor(plan: Plan, env: FlowEnv) {
+    this.plan = plan;
+    this.env = env;
+  }
+
+  /**
+   * Runs one flow of source `sourceIndex` with the source's output tuple. Returns the outcome directly when the
+   * flow finished synchronously, else a promise of it. Never throws or rejects for anything node code does.
+   */
+  run(sourceIndex: number, outputs: readonly unknown[], session?: SessionKey): FlowOutcome | Promise<FlowOutcome> {
+    const source = this.plan.sources[sourceIndex];
+    if (source === undefined) throw new RangeError(`no source ${sourceIndex}`);
+    const flow = new Flow(this.env, source, outputs, session);
+    flow.stats.flowsStarted++;
+    flow.stats.edgeCounts[source.entryEdge]++;
+    advance(flow, source.entry);
+    if (flow.outcome !== undefined) return flow.outcome;
+    return new Promise<FlowOutcome>((resolve) => {
+      flow.resolve = resolve;
+    });
+  }
+
+  /**
+   * Refuses a flow (admission control): runs the target node's own handler, if any, with an overload error and
+   * the source's outputs, and returns `{ status: 'overload' }`.
+   */
+  overload(sourceIndex: number, outputs: readonly unknown[]): FlowOutcome | Promise<FlowOutcome> {
+    const source = this.plan.sources[sourceIndex];
+    if (source === undefined) throw new RangeError(`no source ${sourceIndex}`);
+    const stats = this.env.stats;
+    stats.flowsStarted++;
+    stats.flowsOverload++;
+    const outcome: FlowOutcome = OVERLOAD;
+    const h = source.overloadHandler;
+    if (h === null) return outcome;
+    const error = new FluxError(codes.OVERLOAD, `flow of source ${source.name} refused: the runtime is at its queue limit`);
+    const r = callHandler(this.env, source, h, error, outputs);
+    if (r === null) return outcome;
+    return r.then(() => outcome);
+  }
+}
+
+const OVERLOAD: FlowOutcome = Object.freeze({ status: 'overload' });
+
+/** Walks from `start` until the flow ends or waits for a thenable. */
+function advance(flow: Flow, start: Step): void {
+  let step: Step | null = start;
+  while (step !== null) {
+    switch (step.op) {
+      case OP_CALL:
+        step = enterCall(flow, step);
+        break;
+      case OP_ABSTRACT:
+        step = enterAbstract(flow, step);
+        break;
+      case OP_LEAVE:
+        flow.locks.release(step.release!, flow.session);
+        step = step.next;
+        break;
+      case OP_END:
+        finishOk(flow);
+        return;
+    }
+  }
+}
+
+function enterCall(flow: Flow, step: Step): Step | null {
+  if (step.acquire !== null) {
+    const wait = flow.locks.acquire(step.acquire, flow.session);
+    if (wait !== null) {
+      wait.then(
+        () => {
+          const next = invoke(flow, step);
+          if (next !== null) advance(flow, next);
+        },
+        (error: unknown) => fail(flow, step, error, codes.NODE_FAILED, false),
+      );
+      return null;
+    }
+  }
+  return invoke(flow, step);
+}
+
+/** Calls a CALL step's function (its locks are held). */
+function invoke(flow: Flow, step: Step): Step | null {
+  const stats = flow.stats;
+  const clock = flow.clock;
+  const id = step.node.id;
+  stats.nodeCalls[id]++;
+  const sampled = stats.sampleCpu();
+  const cpu0 = sampled ? clock.cpu() : 0;
+  const t0 = clock.now();
+  let result: unknown;
+  try {
+    result = step.fn!.apply(step.thisArg, flow.values as unknown[]);
+  } catch (error) {
+    stats.nodeWallMs[id] += clock.now() - t0;
+    return fail(flow, step, error, codes.NODE_FAILED, true);
+  }
+  if (sampled) {
+    stats.nodeCpuUs[id] += clock.cpu() - cpu0;
+    stats.nodeCpuSampled[id]++;
+  }
+  if (result !== undefined && !Array.isArray(result) && isThenable(result)) {
+    if (step.elided) {
+      stats.nodeWallMs[id] += clock.now() - t0;
+      result.then(undefined, () => {}); // the flow no longer waits for it; keep its rejection from going unhandled
+      const error = new FluxError(
+        codes.ELIDED_LOCK_YIELDED,
+        `node ${step.node.name} returned a promise, but its locks were elided because it is not an async function; ` +
+          'declare it `async` (or make it synchronous)',
+      );
+      return fail(flow, step, error, codes.ELIDED_LOCK_YIELDED, true);
+    }
+    result.then(
+      (value) => {
+        stats.nodeWallMs[id] += clock.now() - t0;
+        const next = afterCall(flow, step, value);
+        if (next !== null) advance(flow, next);
+      },
+      (error: unknown) => {
+        stats.nodeWallMs[id] += clock.now() - t0;
+        fail(flow, step, error, codes.NODE_FAILED, true);
+      },
+    );
+    return null;
+  }
+  stats.nodeWallMs[id] += clock.now() - t0;
+  return afterCall(flow, step, result);
+}
+
+function afterCall(flow: Flow, step: Step, result: unknown): Step | null {
+  if (step.acquire !== null) flow.locks.release(step.acquire, flow.session);
+  if (Array.isArray(result) && result.length === step.arity) {
+    flow.values = result;
+  } else if (step.arity === 0 && result === undefined) {
+    flow.values = EMPTY;
+  } else {
+    const got = Array.isArray(result) ? `an array of ${result.length}` : result === undefined ? 'nothing' : typeof result;
+    const error = new FluxError(codes.BAD_OUTPUTS, `node ${step.node.name} must return an array of ${step.arity} outputs, got ${got}`);
+    return fail(flow, step, error, codes.BAD_OUTPUTS, false);
+  }
+  flow.stats.edgeCounts[step.okEdge]++;
+  return step.next;
+}
+
+function enterAbstract(flow: Flow, step: Step): Step | null {
+  flow.stats.nodeCalls[step.node.id]++;
+  if (step.slot >= 0) flow.frames![step.slot] = flow.values;
+  if (step.acquire !== null) {
+    const wait = flow.locks.acquire(step.acquire, flow.session);
+    if (wait !== null) {
+      wait.then(
+        () => {
+          const next = dispatch(flow, step, 0, 0);
+          if (next !== null) advance(flow, next);
+        },
+        (error: unknown) => fail(flow, step, error, codes.NODE_FAILED, false),
+      );
+      return null;
+    }
+  }
+  return dispatch(flow, step, 0, 0);
+}
+
+/** Tries the cases of an ABSTRACT step from case `fromCase`, test `fromTest`; first match wins. */
+function dispatch(flow: Flow, step: Step, fromCase: number, fromTest: number): Step | null {
+  const cases = step.cases;
+  const values = flow.values;
+  let j = fromTest;
+  for (let i = fromCase; i < cases.length; i++, j = 0) {
+    const c = cases[i]!;
+    const tests = c.tests;
+    let matched = true;
+    for (; j < tests.length; j++) {
+      const t = tests[j]!;
+      let r: unknown;
+      try {
+        r = t.fn.call(t.thisArg, values[t.pos]);
+      } catch (error) {
+        return fail(flow, step, error, codes.PREDICATE_FAILED, true);
+      }
+      if (isThenable(r)) {
+        const caseIndex = i;
+        const testIndex = j;
+        r.then(
+          (v) => {
+            const next = !v !== t.negate ? dispatch(flow, step, caseIndex, testIndex + 1) : dispatch(flow, step, caseIndex + 1, 0);
+            if (next !== null) advance(flow, next);
+          },
+          (error: unknown) => fail(flow, step, error, codes.PREDICATE_FAILED, true),
+        );
+        return null;
+      }
+      if (!r === !t.negate) {
+        matched = false;
+        break;
+      }
+    }
+    if (matched) {
+      flow.path += c.inc;
+      flow.stats.edgeCounts[c.edge]++;
+      return c.first;
+    }
+  }
+  const error = new FluxError(codes.NO_MATCHING_CASE, `no case of ${step.node.name} matched its inputs`);
+  return fail(flow, step, error, codes.NO_MATCHING_CASE, true);
+}
+
+function finishOk(flow: Flow): void {
+  const stats = flow.stats;
+  stats.flowsOk++;
+  stats.countPath(flow.source.pathBase + flow.path, flow.clock.now() - flow.startedAt);
+  complete(flow, { status: 'ok', outputs: flow.values });
+}
+
+function complete(flow: Flow, outcome: FlowOutcome): void {
+  flow.outcome = outcome;
+  if (flow.resolve !== null) flow.resolve(outcome);
+}
+
+/**
+ * Ends the flow at a failing step: drops every lock it holds, runs the innermost handler (or reports the error
+ * when there is none), and completes with an error outcome. `ownHeld` says whether the step's own locks were
+ * taken. Always returns null (the walk stops here).
+ */
+function fail(flow: Flow, step: Step, error: unknown, fallbackCode: string, ownHeld: boolean): null {
+  const locks = flow.locks;
+  if (ownHeld && step.acquire !== null) locks.release(step.acquire, flow.session);
+  if (step.outer !== null) locks.release(step.outer, flow.session);
+  const stats = flow.stats;
+  stats.nodeErrors[step.node.id]++;
+  stats.edgeCounts[step.errEdge]++;
+  flow.path += step.errInc;
+
+  const outcome: FlowOutcome = {
+    status: 'error',
+    node: step.node.name,
+    code: codeOf(error, fallbackCode),
+    message: messageOf(error),
+  };
+  const done = (): void => {
+    stats.flowsError++;
+    stats.countPath(flow.source.pathBase + flow.path, flow.clock.now() - flow.startedAt);
+    complete(flow, outcome);
+  };
+  const h = step.handler;
+  if (h === null) {
+    flow.env.reportError(
+      new FluxFlowError(
+        codes.UNHANDLED,
+        `flow of source ${flow.source.name} failed at node ${step.node.name} with no handler: ${outcome.message}`,
+        step.node.name,
+        flow.source.name,
+        error,
+      ),
+    );
+    done();
+    return null;
+  }
+  const inputs = h.slot < 0 ? flow.values : flow.frames![h.slot]!;
+  const pending = callHandler(flow.env, flow.source, h, error, inputs);
+  if (pending === null) done();
+  else pending.then(done);
+  return null;
+}
+
+/** Runs a handler; reports (never throws) its failure. Returns null when it finished synchronously. */
+function callHandler(env: FlowEnv, source: PlanSource, h: PlanHandler, error: unknown, inputs: readonly unknown[]): Promise<void> | null {
+  const report = (e: unknown): void => {
+    env.reportError(
+      new FluxFlowError(
+        codes.HANDLER_FAILED,
+        `handler ${h.name} (for node ${h.node}, source ${source.name}) failed: ${messageOf(e)}`,
+        h.node,
+        source.name,
+        e,
+      ),
+    );
+  };
+  let r: unknown;
+  try {
+    r = h.fn.call(h.thisArg, error, ...inputs);
+  } catch (e) {
+    report(e);
+    return null;
+  }
+  if (!isThenable(r)) return null;
+  return Promise.resolve(r).then(
+    () => {},
+    (e: unknown) => report(e),
+  );
+}

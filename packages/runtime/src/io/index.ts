@@ -1,0 +1,67 @@
+/**
+ * `io`: what node code uses to talk to connections, on any thread.
+ *
+ *   import { io } from '@flux/runtime';
+ *   const conn = io.register(socket);   // in a source, main thread only
+ *   io.write(conn, 'hello'); io.end(conn);
+ *
+ * A facade over a swappable transport: the main thread's ConnectionRegistry by default; a worker thread runs
+ * `setIoTransport(...)` with one that posts to the main thread (see src/threads/).
+ */
+
+import type { Socket } from 'node:net';
+import type { Conn } from '../api.ts';
+import { codes, FluxError } from '../errors.ts';
+import { ConnectionRegistry } from './registry.ts';
+import type { IoTransport } from './transport.ts';
+
+/** The registry of this thread (only meaningful on the main thread). */
+export const registry = new ConnectionRegistry();
+
+let transport: IoTransport = registry;
+
+/** Installs the transport `io` uses on this thread; returns the previous one. */
+export function setIoTransport(next: IoTransport): IoTransport {
+  const previous = transport;
+  transport = next;
+  return previous;
+}
+
+export function getIoTransport(): IoTransport {
+  return transport;
+}
+
+function mainOnly(what: string): void {
+  if (!transport.local) throw new FluxError(codes.IO_NOT_MAIN, `io.${what} works only on the main thread (where sockets live)`);
+}
+
+export const io = {
+  /** Adds a socket to the registry and returns its cloneable handle. Main thread only (sources). */
+  register(socket: Socket): Conn {
+    mainOnly('register');
+    return registry.register(socket);
+  },
+  /** The socket behind a handle, or undefined once it closed. Main thread only. */
+  socket(conn: Conn): Socket | undefined {
+    mainOnly('socket');
+    return registry.socket(conn);
+  },
+  write(conn: Conn, data: string | Uint8Array): void {
+    transport.write(conn, data);
+  },
+  end(conn: Conn, data?: string | Uint8Array): void {
+    transport.end(conn, data);
+  },
+  destroy(conn: Conn): void {
+    transport.destroy(conn);
+  },
+  cork(conn: Conn): void {
+    transport.cork(conn);
+  },
+  uncork(conn: Conn): void {
+    transport.uncork(conn);
+  },
+};
+
+export type { IoTransport } from './transport.ts';
+export { ConnectionRegistry } from './registry.ts';

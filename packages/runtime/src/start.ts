@@ -1,0 +1,214 @@
+/**
+ * `start`: loads the implementation, runs `setup` on the main thread, starts the chosen runtime, then every
+ * source (always on the main thread), and returns a handle to read statistics and stop.
+ */
+
+import type { ProgramIR } from '@flux/compiler/ir.ts';
+import type { FlowOutcome, RuntimeKind, SessionKey, SetupContext, SourceContext } from './api.ts';
+import type { RuntimeCore, RuntimeInstance, RuntimeOptions, ThreadsModule } from './core/core.ts';
+import { implementationHref, loadImplementation } from './core/implementation.ts';
+import { SharedBuffers } from './core/shared-buffers.ts';
+import { codes, FluxError, FluxFlowError, messageOf } from './errors.ts';
+import { startEvent } from './event/runtime.ts';
+import { buildPlan } from './plan/build.ts';
+import type { PlanSource } from './plan/plan.ts';
+import type { StatsOptions } from './stats/recorder.ts';
+import type { StatsSnapshot } from './stats/snapshot.ts';
+import { kCore, kInstance } from './symbols.ts';
+
+export const RUNTIME_KINDS: readonly RuntimeKind[] = ['event', 'threadpool', 'thread'];
+
+export interface StartOptions {
+  readonly ir: ProgramIR;
+  /** Module whose default export is the Implementation (a path or a URL). Workers import it themselves. */
+  readonly implementation: string | URL;
+  readonly runtime: RuntimeKind;
+  /** Server options (port, root, ...): structured-cloneable; visible to setup and sources. */
+  readonly options?: Readonly<Record<string, unknown>>;
+  readonly threads?: number;
+  readonly queueLimit?: number;
+  readonly maxThreads?: number;
+  readonly stats?: StatsOptions;
+  /** Runtime errors: unhandled flow errors, failing handlers and sources. Default: printed to stderr. */
+  readonly onError?: (error: FluxError) => void;
+}
+
+export interface StopOptions {
+  /** How long to wait for in-flight flows and sources to finish, in ms. Default 5000. */
+  readonly deadlineMs?: number;
+}
+
+export interface FluxServer {
+  readonly runtime: RuntimeKind;
+  stats(): Promise<StatsSnapshot>;
+  /** Aborts the sources, waits for in-flight flows (up to the deadline), closes the runtime. Idempotent. */
+  stop(options?: StopOptions): Promise<void>;
+  readonly [kCore]: RuntimeCore;
+  readonly [kInstance]: RuntimeInstance;
+}
+
+export function defaultReportError(error: FluxError): void {
+  const cause = (error as { cause?: unknown }).cause;
+  const detail = cause instanceof Error && cause.stack !== undefined ? `\n${cause.stack}` : '';
+  process.stderr.write(`[flux] ${error.code}: ${error.message}${detail}\n`);
+}
+
+export async function start(opts: StartOptions): Promise<FluxServer> {
+  if (!RUNTIME_KINDS.includes(opts.runtime)) {
+    throw new FluxError(codes.BAD_OPTION, `unknown runtime "${String(opts.runtime)}" (expected one of ${RUNTIME_KINDS.join(', ')})`);
+  }
+  const userReport = opts.onError ?? defaultReportError;
+  const reportError = (error: FluxError): void => {
+    try {
+      userReport(error);
+    } catch {
+      // An error reporter that throws must not take the server down.
+    }
+  };
+  const implementationUrl = implementationHref(opts.implementation);
+  const impl = await loadImplementation(implementationUrl);
+  const plan = buildPlan(opts.ir, impl, { elideSyncLocks: opts.runtime === 'event' });
+  const options = opts.options ?? {};
+  const shared = new SharedBuffers(true);
+  if (impl.setup !== undefined) {
+    const ctx: SetupContext = {
+      runtime: opts.runtime,
+      options,
+      thread: 'main',
+      shared: (name, byteLength) => shared.get(name, byteLength),
+    };
+    await impl.setup(ctx);
+  }
+  const core: RuntimeCore = { runtime: opts.runtime, ir: opts.ir, plan, implementationUrl, impl, options, shared, reportError };
+  const runtimeOptions: RuntimeOptions = {
+    threads: opts.threads,
+    queueLimit: opts.queueLimit,
+    maxThreads: opts.maxThreads,
+    stats: opts.stats,
+  };
+  const instance = await startRuntime(core, runtimeOptions);
+
+  const abort = new AbortController();
+  let stopping = false;
+  let inFlight = 0;
+  let onIdle: (() => void) | null = null;
+  const flowEnded = (outcome: FlowOutcome): FlowOutcome => {
+    if (--inFlight === 0 && onIdle !== null) onIdle();
+    return outcome;
+  };
+
+  const emitter = (source: PlanSource) => {
+    const refused = (code: string, message: string): FlowOutcome => ({ status: 'error', node: source.target.name, code, message });
+    return (...outputs: unknown[]): Promise<FlowOutcome> => {
+      if (stopping) return Promise.resolve(refused(codes.STOPPED, 'the server is stopping'));
+      let session: SessionKey | undefined;
+      if (source.sessionFn !== null) {
+        try {
+          session = source.sessionFn(...outputs);
+        } catch (error) {
+          return Promise.resolve(sessionFailed(source, error, reportError, refused));
+        }
+        if (typeof session !== 'string' && typeof session !== 'number') {
+          return Promise.resolve(sessionFailed(source, new TypeError(`returned ${typeof session}`), reportError, refused));
+        }
+      }
+      let result: FlowOutcome | Promise<FlowOutcome>;
+      try {
+        result = instance.dispatch(source.index, outputs, session);
+      } catch (error) {
+        // Only a runtime bug gets here: node code failures become outcomes inside dispatch.
+        reportError(new FluxFlowError(codes.NODE_FAILED, `dispatch failed: ${messageOf(error)}`, source.target.name, source.name, error));
+        return Promise.resolve(refused(codes.NODE_FAILED, messageOf(error)));
+      }
+      if (!(result instanceof Promise)) return Promise.resolve(result);
+      inFlight++;
+      return result.then(flowEnded);
+    };
+  };
+
+  const sourceRuns: Promise<void>[] = [];
+  for (const source of plan.sources) {
+    const ctx: SourceContext = {
+      runtime: opts.runtime,
+      options,
+      signal: abort.signal,
+      emit: emitter(source),
+      endSession: (key) => instance.endSession(key),
+    };
+    sourceRuns.push(
+      Promise.resolve()
+        .then(() => source.fn(ctx))
+        .then(
+          () => {},
+          (error: unknown) => {
+            reportError(new FluxFlowError(codes.SOURCE_FAILED, `source ${source.name} failed: ${messageOf(error)}`, source.name, source.name, error));
+          },
+        ),
+    );
+  }
+
+  let stopped: Promise<void> | null = null;
+  const stop = (stopOptions: StopOptions = {}): Promise<void> => {
+    stopped ??= (async () => {
+      stopping = true;
+      abort.abort();
+      const deadlineMs = stopOptions.deadlineMs ?? 5000;
+      const flowsDone = new Promise<void>((resolve) => {
+        if (inFlight === 0) resolve();
+        else onIdle = resolve;
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, deadlineMs);
+      });
+      await Promise.race([Promise.all([flowsDone, ...sourceRuns]), deadline]);
+      clearTimeout(timer);
+      await instance.close();
+    })();
+    return stopped;
+  };
+
+  return {
+    runtime: opts.runtime,
+    stats: () => instance.stats(),
+    stop,
+    [kCore]: core,
+    [kInstance]: instance,
+  };
+}
+
+function sessionFailed(
+  source: PlanSource,
+  error: unknown,
+  reportError: (e: FluxError) => void,
+  refused: (code: string, message: string) => FlowOutcome,
+): FlowOutcome {
+  const message = `session function of source ${source.name} failed: ${messageOf(error)}`;
+  reportError(new FluxFlowError(codes.SESSION_FAILED, message, source.name, source.name, error));
+  return refused(codes.SESSION_FAILED, message);
+}
+
+async function startRuntime(core: RuntimeCore, options: RuntimeOptions): Promise<RuntimeInstance> {
+  switch (core.runtime) {
+    case 'event':
+      return startEvent(core, options);
+    case 'threadpool':
+      return (await loadThreads()).startThreadpool(core, options);
+    case 'thread':
+      return (await loadThreads()).startThread(core, options);
+  }
+}
+
+/** The threaded runtimes live in src/threads/ and load only when asked for. */
+async function loadThreads(): Promise<ThreadsModule> {
+  const url = new URL('./threads/index.ts', import.meta.url);
+  try {
+    return (await import(url.href)) as ThreadsModule;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && messageOf(error).includes(url.pathname)) {
+      throw new FluxError(codes.RUNTIME_UNAVAILABLE, 'the threadpool and thread runtimes are not built into this package yet', { cause: error });
+    }
+    throw error;
+  }
+}
