@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { DEFAULT_INFLIGHT_OPTIONS, InflightTable } from '../src/cache/inflight-table.ts';
+
+function table(options = DEFAULT_INFLIGHT_OPTIONS): InflightTable {
+  return new InflightTable(new SharedArrayBuffer(InflightTable.byteLength(options)), options);
+}
+
+test('the first claim owns a key, the next waits, until release', () => {
+  const t = table();
+  const owner = t.claim('a');
+  assert.equal(owner.role, 'owner');
+  assert.equal(t.claim('a').role, 'waiter');
+  assert.equal(t.inflight(), 1);
+  t.release(owner);
+  assert.equal(t.inflight(), 0);
+  assert.equal(t.claim('a').role, 'owner');
+});
+
+test('a waiter wakes when the owner releases', async () => {
+  const t = table();
+  const owner = t.claim('k');
+  const waiter = t.claim('k');
+  let woke = false;
+  const waiting = t.wait(waiter, 5000).then(() => { woke = true; });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(woke, false);
+  t.release(owner);
+  await waiting;
+  assert.equal(woke, true);
+});
+
+test('two keys sharing a slot do not wait on each other', () => {
+  const t = table({ slots: 1, staleAfterMs: 60_000 });
+  assert.equal(t.claim('x').role, 'owner');
+  assert.equal(t.claim('y').role, 'alone');
+});
+
+test('release by a non-owner or twice does nothing', () => {
+  const t = table();
+  const owner = t.claim('a');
+  const waiter = t.claim('a');
+  t.release(waiter);
+  assert.equal(t.inflight(), 1);
+  t.release(owner);
+  t.release(owner);
+  assert.equal(t.inflight(), 0);
+});
+
+test('a stale claim is taken over', () => {
+  const t = table({ slots: 16, staleAfterMs: -1 });
+  assert.equal(t.claim('a').role, 'owner');
+  assert.equal(t.claim('a').role, 'owner');
+});
+
+test('across threads: one worker owns, the others wait for its release', async () => {
+  const options = DEFAULT_INFLIGHT_OPTIONS;
+  const buffer = new SharedArrayBuffer(InflightTable.byteLength(options));
+  const url = new URL('./fixtures/inflight-worker.ts', import.meta.url);
+  // The owner starts first so the roles are known; the waiters start while it holds the claim.
+  const owner = new Worker(url, { workerData: { buffer, key: 'same', holdMs: 300 } });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const waiters = [1, 2].map(() => new Worker(url, { workerData: { buffer, key: 'same', holdMs: 0 } }));
+  const results = await Promise.all([owner, ...waiters].map(async (w) => (await once(w, 'message'))[0] as { role: string; waitedMs: number }));
+  assert.deepEqual(results.map((r) => r.role), ['owner', 'waiter', 'waiter']);
+  assert.equal(new InflightTable(buffer, options).inflight(), 0);
+});
