@@ -63,9 +63,12 @@ const LAYOUT_OPTIONS: LayoutOptions = {
   'elk.layered.spacing.edgeEdgeBetweenLayers': '10',
   'elk.spacing.edgeLabel': '4',
   'elk.edgeLabels.placement': 'CENTER',
+  // On the line itself (the label's background interrupts it), so a label cannot be read as its neighbour's.
+  'elk.edgeLabels.inline': 'true',
   // A case pattern reads best right next to the dispatch point it leaves from.
   'elk.layered.edgeLabels.centerLabelPlacementStrategy': 'TAIL_LAYER',
   'elk.edgeRouting': 'ORTHOGONAL',
+  'elk.layered.mergeEdges': 'true',
 };
 
 /** Keep reading order (first case on top) where the crossing minimiser has a free choice. */
@@ -76,6 +79,7 @@ const MODEL_ORDER_OPTIONS: LayoutOptions = {
 /** A label box is this much larger than its text, so it can carry a background. */
 const LABEL_PAD_X = 8;
 const LABEL_HEIGHT = 17;
+const DISPATCH_PORT_SPACING = 12;
 
 // elkjs ships CommonJS whose typings declare a default export; at run time the module object is the class.
 type ElkConstructor = new () => ELK;
@@ -112,7 +116,8 @@ export function leafSize(leaf: GraphLeaf): { width: number; height: number } {
     case 'exit':
       return { width: SIZE.entry, height: SIZE.entry };
     case 'dispatch':
-      return { width: SIZE.dispatch, height: SIZE.dispatch };
+      // Tall enough to give every case its own exit point.
+      return { width: SIZE.dispatch, height: Math.max(SIZE.dispatch, (leaf.branches - 1) * DISPATCH_PORT_SPACING + SIZE.dispatch + 4) };
     case 'handler':
       return { width: Math.ceil(monoWidth(leaf.name, SIZE.lockFont) + 2 * SIZE.nodePadX + 12), height: SIZE.handlerHeight };
     case 'concrete':
@@ -130,6 +135,24 @@ export function clusterHeader(cluster: GraphCluster): { name: string; locks: str
 }
 
 function toElkNode(item: GraphItem): ElkNode {
+  if (item.kind === 'leaf' && item.shape === 'dispatch') {
+    // One port per case on the east side, in case order, so the first case leaves at the top.
+    return {
+      id: item.id,
+      ...leafSize(item),
+      layoutOptions: {
+        'elk.portConstraints': 'FIXED_ORDER',
+        // Keep the ports off the pointed ends of the shape.
+        'elk.spacing.portsSurrounding': `[top=${SIZE.dispatch / 2},left=0,bottom=${SIZE.dispatch / 2},right=0]`,
+      },
+      ports: Array.from({ length: item.branches }, (_, index) => ({
+        id: branchPortId(item.id, index),
+        width: 0,
+        height: 0,
+        layoutOptions: { 'elk.port.side': 'EAST', 'elk.port.index': String(index) },
+      })),
+    };
+  }
   if (item.kind === 'leaf') return { id: item.id, ...leafSize(item) };
   const header = clusterHeader(item);
   const headerWidth = monoWidth(header.name, SIZE.nameFont) + (header.locks === '' ? 0 : 10 + monoWidth(header.locks, SIZE.lockFont));
@@ -157,7 +180,11 @@ function toElkEdge(edge: GraphEdge): ElkExtendedEdge {
             height: LABEL_HEIGHT,
           },
         ];
-  return { id: edge.id, sources: [edge.from], targets: [edge.to], labels };
+  return { id: edge.id, sources: [edge.branch === null ? edge.from : branchPortId(edge.from, edge.branch)], targets: [edge.to], labels };
+}
+
+function branchPortId(dispatchId: string, index: number): string {
+  return `${dispatchId}:case${index}`;
 }
 
 function flatten(model: GraphModel, root: ElkNode): GraphLayout {

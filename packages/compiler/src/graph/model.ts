@@ -32,6 +32,8 @@ export interface GraphLeaf {
   readonly locks: readonly LockChip[];
   /** Longer description, shown as a hover title. */
   readonly tooltip: string;
+  /** For a dispatch marker: how many cases leave it (each from its own point, in case order). */
+  readonly branches: number;
 }
 
 export interface GraphCluster {
@@ -60,6 +62,8 @@ export interface GraphEdge {
   readonly from: string;
   readonly to: string;
   readonly label: string | null;
+  /** For an edge leaving a dispatch marker: the index of its case. */
+  readonly branch: number | null;
 }
 
 export interface GraphModel {
@@ -96,6 +100,7 @@ export function buildGraphModel(ir: ProgramIR, title?: string): GraphModel {
         shape: 'handler',
         name,
         locks: [],
+        branches: 0,
         tooltip: `error handler ${name} (for ${ir.nodes.filter((n) => n.handler === name).map((n) => n.name).join(', ')})`,
       })),
   ];
@@ -110,6 +115,7 @@ export function buildGraphModel(ir: ProgramIR, title?: string): GraphModel {
         name: node.name,
         locks,
         tooltip: describeNode(ir, node),
+        branches: 0,
       };
     }
     const dispatch = isDispatch(node);
@@ -120,8 +126,9 @@ export function buildGraphModel(ir: ProgramIR, title?: string): GraphModel {
       name: '',
       locks: [],
       tooltip: dispatch ? `${node.name}: the first case that matches runs` : `${node.name}: flow starts`,
+      branches: dispatch ? node.cases.length : 0,
     };
-    const exit: GraphLeaf = { kind: 'leaf', id: exitId(node), shape: 'exit', name: '', locks: [], tooltip: `${node.name}: flow ends` };
+    const exit: GraphLeaf = { kind: 'leaf', id: exitId(node), shape: 'exit', name: '', locks: [], tooltip: `${node.name}: flow ends`, branches: 0 };
     return {
       kind: 'cluster',
       id: nodeId(node),
@@ -145,11 +152,11 @@ export function buildGraphModel(ir: ProgramIR, title?: string): GraphModel {
 function buildEdges(ir: ProgramIR, handlerId: ReadonlyMap<string, string>): GraphEdge[] {
   const edges: GraphEdge[] = [];
   const seen = new Set<string>();
-  const add = (kind: EdgeKind, from: string, to: string, label: string | null): void => {
+  const add = (kind: EdgeKind, from: string, to: string, label: string | null, branch: number | null = null): void => {
     const key = `${kind}|${from}|${to}|${label ?? ''}`;
     if (seen.has(key)) return;
     seen.add(key);
-    edges.push({ id: `e${edges.length}`, kind, from, to, label });
+    edges.push({ id: `e${edges.length}`, kind, from, to, label, branch });
   };
   const start = (id: number): string => {
     const node = ir.nodes[id];
@@ -168,11 +175,12 @@ function buildEdges(ir: ProgramIR, handlerId: ReadonlyMap<string, string>): Grap
     const dispatch = isDispatch(node);
     node.cases.forEach((flowCase, index) => {
       const label = dispatch ? `${index + 1}: ${patternText(ir, flowCase, node.cases.length)}` : null;
+      const branch = dispatch ? index : null;
       if (flowCase.chain.length === 0) {
-        add('passthrough', entryId(node), exitId(node), label);
+        add('passthrough', entryId(node), exitId(node), label, branch);
         return;
       }
-      add(dispatch ? 'branch' : 'flow', entryId(node), start(flowCase.chain[0]), label);
+      add(dispatch ? 'branch' : 'flow', entryId(node), start(flowCase.chain[0]), label, branch);
       for (let i = 1; i < flowCase.chain.length; i++) add('flow', end(flowCase.chain[i - 1]), start(flowCase.chain[i]), null);
       add('flow', end(flowCase.chain[flowCase.chain.length - 1]), exitId(node), null);
     });

@@ -5,7 +5,7 @@
 
 import type { Box, Point } from './layout.ts';
 import type { EdgeKind, LeafShape, LockChip } from './model.ts';
-import { COLOR, FONT_MONO, SIZE } from './theme.ts';
+import { COLOR, FONT_MONO, FONT_SANS, SIZE } from './theme.ts';
 import { el, escapeXml, polyline } from './xml.ts';
 
 export interface MarkerIds {
@@ -36,7 +36,7 @@ export function monoText(
   centerY: number,
   size: number,
   content: string,
-  options: { anchor?: 'start' | 'middle'; color?: string; bold?: boolean } = {},
+  options: { anchor?: 'start' | 'middle'; color?: string; bold?: boolean; preserveSpaces?: boolean } = {},
 ): string {
   return el(
     'text',
@@ -48,22 +48,30 @@ export function monoText(
       'font-weight': options.bold === true ? 'bold' : undefined,
       'text-anchor': options.anchor ?? 'middle',
       fill: options.color ?? COLOR.text,
+      // Spaces at the edge of a tspan are otherwise dropped by some renderers.
+      'xml:space': options.preserveSpaces === true ? 'preserve' : undefined,
     },
     content,
   );
 }
 
-/** A lock set such as `{cache?, ↑x!(session)}`, elevated locks in their own colour and bold. */
+/**
+ * A lock set such as `{cache?, ↑x!(session)}`: elevated locks in their own colour and bold, their `↑` set
+ * in the sans stack, whose arrow is larger than most monospace ones.
+ */
 export function lockSetText(x: number, centerY: number, locks: readonly LockChip[], anchor: 'start' | 'middle'): string {
   const parts: string[] = [el('tspan', { fill: COLOR.muted }, '{')];
   locks.forEach((lock, i) => {
     if (i > 0) parts.push(el('tspan', { fill: COLOR.muted }, ', '));
-    parts.push(
-      el('tspan', { fill: lock.elevated ? COLOR.elevated : COLOR.lock, 'font-weight': lock.elevated ? 'bold' : undefined }, escapeXml(lock.text)),
-    );
+    if (lock.elevated && lock.text.startsWith('↑')) {
+      parts.push(el('tspan', { fill: COLOR.elevated, 'font-weight': 'bold', 'font-family': FONT_SANS }, '↑'));
+      parts.push(el('tspan', { fill: COLOR.elevated, 'font-weight': 'bold' }, escapeXml(lock.text.slice(1))));
+    } else {
+      parts.push(el('tspan', { fill: COLOR.lock }, escapeXml(lock.text)));
+    }
   });
   parts.push(el('tspan', { fill: COLOR.muted }, '}'));
-  return monoText(x, centerY, SIZE.lockFont, parts.join(''), { anchor });
+  return monoText(x, centerY, SIZE.lockFont, parts.join(''), { anchor, preserveSpaces: true });
 }
 
 /** The outline of a leaf shape filling `box`. */
@@ -102,7 +110,9 @@ export function leafOutline(shape: LeafShape, box: Box): string {
         el('circle', { cx, cy, r: w / 2 - 3.5, fill: COLOR.edge })
       );
     case 'dispatch': {
-      const d = `${polyline([{ x: cx, y }, { x: x + w, y: cy }, { x: cx, y: y + h }, { x, y: cy }])} Z`;
+      // A diamond, stretched into a hexagon when many cases leave it.
+      const half = w / 2;
+      const d = `${polyline([{ x: cx, y }, { x: x + w, y: y + half }, { x: x + w, y: y + h - half }, { x: cx, y: y + h }, { x, y: y + h - half }, { x, y: y + half }])} Z`;
       return el('path', { d, fill: COLOR.dispatchFill, stroke: COLOR.dispatchStroke, 'stroke-width': 1.4, 'stroke-linejoin': 'round' });
     }
   }

@@ -123,3 +123,120 @@ export const sharedNodes: ProgramIR = {
     { node: 8, target: 10, session: null },
   ],
 };
+
+/**
+ * The 2006 deadlock test after elevation: `C = E; D = F -> G;` with C:{x}, E:{y,z}, D:{z}, F:{y}, G:{x};
+ * y and x are elevated into D, x into F.
+ */
+export const deadlockTest: ProgramIR = {
+  irVersion: 1,
+  program: 'deadlock',
+  locks: [
+    { name: 'x', scope: 'program' },
+    { name: 'y', scope: 'program' },
+    { name: 'z', scope: 'program' },
+  ],
+  predicates: [],
+  nodes: [
+    concrete(0, 'A', '', 'n: number'),
+    concrete(1, 'B', '', 'n: number'),
+    abstract(2, 'C', 'n: number', '', [flow([4])], { locks: [{ lock: 0, mode: 'write', elevated: false }] }),
+    abstract(3, 'D', 'n: number', '', [flow([5, 6])], {
+      locks: [
+        { lock: 0, mode: 'write', elevated: true },
+        { lock: 1, mode: 'write', elevated: true },
+        { lock: 2, mode: 'write', elevated: false },
+      ],
+    }),
+    concrete(4, 'E', 'n: number', '', {
+      locks: [
+        { lock: 1, mode: 'write', elevated: false },
+        { lock: 2, mode: 'write', elevated: false },
+      ],
+    }),
+    concrete(5, 'F', 'n: number', 'n: number', {
+      locks: [
+        { lock: 0, mode: 'write', elevated: true },
+        { lock: 1, mode: 'write', elevated: false },
+      ],
+    }),
+    concrete(6, 'G', 'n: number', '', { locks: [{ lock: 0, mode: 'write', elevated: false }] }),
+  ],
+  sources: [
+    { node: 0, target: 2, session: null },
+    { node: 1, target: 3, session: null },
+  ],
+};
+
+/** A BitTorrent-like peer: five sources, a nine-way dispatch on the message type, a nested dispatch. */
+export const peer: ProgramIR = (() => {
+  const kinds = ['choke', 'unchoke', 'interested', 'uninterested', 'request', 'cancel', 'piece', 'bitfield', 'have'];
+  const wire = 'peer: Peer, kind: string, body: Uint8Array';
+  const bigLock: LockUseIR[] = [{ lock: 0, mode: 'write', elevated: false }];
+  const names = [
+    'Listen', 'Connect', 'TrackerTimer', 'ChokeTimer', 'KeepAliveTimer',
+    'Message', 'ReadMessage', 'HandleMessage', 'MessageDone',
+    ...kinds.map((k) => `Handle${k[0].toUpperCase()}${k.slice(1)}`),
+    'CompletePiece', 'VerifyPiece', 'SendHave', 'SendUninterested',
+    'Tracker', 'TrackerRequest', 'TrackerResponse', 'Choke', 'KeepAlive',
+  ];
+  const id = (name: string): number => {
+    const index = names.indexOf(name);
+    if (index < 0) throw new Error(name);
+    return index;
+  };
+  const nodes = names.map((name, i): ConcreteNodeIR | AbstractNodeIR => {
+    switch (name) {
+      case 'Listen':
+      case 'Connect':
+        return concrete(i, name, '', 'peer: Peer');
+      case 'TrackerTimer':
+      case 'ChokeTimer':
+      case 'KeepAliveTimer':
+        return concrete(i, name, '', 'now: number');
+      case 'Message':
+        return abstract(i, name, 'peer: Peer', '', [flow([id('ReadMessage'), id('HandleMessage'), id('MessageDone')])], { locks: bigLock });
+      case 'ReadMessage':
+        return concrete(i, name, 'peer: Peer', wire, { handler: 'ClosePeer' });
+      case 'HandleMessage':
+        return abstract(i, name, wire, wire, [
+          ...kinds.map((k, n) => flow(k === 'piece' ? [id('HandlePiece'), id('CompletePiece')] : [id(names[9 + n])], [any, pred(n), any])),
+          flow([]),
+        ]);
+      case 'CompletePiece':
+        return abstract(i, name, wire, wire, [flow([id('VerifyPiece'), id('SendHave'), id('SendUninterested')], [any, any, pred(kinds.length)]), flow([])]);
+      case 'VerifyPiece':
+        return concrete(i, name, wire, wire, { handler: 'ClosePeer' });
+      case 'Tracker':
+        return abstract(i, name, 'now: number', '', [flow([id('TrackerRequest'), id('TrackerResponse')])], { locks: bigLock });
+      case 'TrackerRequest':
+        return concrete(i, name, 'now: number', 'response: string', { handler: 'TrackerDown' });
+      case 'TrackerResponse':
+        return concrete(i, name, 'response: string', '', { locks: [{ lock: 1, mode: 'read', elevated: true }] });
+      case 'Choke':
+      case 'KeepAlive':
+        return concrete(i, name, 'now: number', '', { locks: bigLock });
+      case 'MessageDone':
+        return concrete(i, name, wire, '');
+      default:
+        return concrete(i, name, wire, wire);
+    }
+  });
+  return {
+    irVersion: 1,
+    program: 'peer',
+    locks: [
+      { name: 'BigLock', scope: 'program' },
+      { name: 'peers', scope: 'program' },
+    ],
+    predicates: [...kinds.map((k) => ({ name: k, fn: `Is${k}` })), { name: 'piececomplete', fn: 'IsPieceComplete' }],
+    nodes,
+    sources: [
+      { node: id('Listen'), target: id('Message'), session: 'PeerId' },
+      { node: id('Connect'), target: id('Message'), session: 'PeerId' },
+      { node: id('TrackerTimer'), target: id('Tracker'), session: null },
+      { node: id('ChokeTimer'), target: id('Choke'), session: null },
+      { node: id('KeepAliveTimer'), target: id('KeepAlive'), session: null },
+    ],
+  };
+})();

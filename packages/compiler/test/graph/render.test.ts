@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderGraphSvg } from '../../src/graph/index.ts';
 import type { ProgramIR } from '../../src/ir.ts';
-import { imageServer, sharedNodes, webServer } from './fixtures.ts';
+import { deadlockTest, imageServer, peer, sharedNodes, webServer } from './fixtures.ts';
 import { assertWellFormed, elements, graphElements, texts } from './svg-check.ts';
 
 const ERROR_RED = '#cf222e';
@@ -82,8 +82,36 @@ describe('renderGraphSvg', () => {
     assert.ok(all.includes('source Tick'));
   });
 
+  it('marks every elevated lock of the 2006 deadlock test', async () => {
+    const svg = await renderGraphSvg(deadlockTest);
+    assertWellFormed(svg);
+    const all = texts(svg);
+    assert.ok(all.includes('{↑x!, ↑y!, z!}'), 'D holds x and y by elevation');
+    assert.ok(all.includes('{↑x!, y!}'), 'F holds x by elevation');
+    assert.ok(all.includes('{x!}'));
+    const arrows = graphElements(svg).filter((e) => e.name === 'tspan' && e.text === '↑');
+    assert.equal(arrows.length, 3);
+  });
+
+  it('draws a nine-way dispatch with every case labelled, in order', async () => {
+    const svg = await renderGraphSvg(peer);
+    assertWellFormed(svg);
+    const labels = graphElements(svg)
+      .filter((e) => e.name === 'text' && /^\d+: /.test(e.text))
+      .map((e) => ({ text: e.text, y: Number(e.attributes.y) }));
+    const cases = ['choke', 'unchoke', 'interested', 'uninterested', 'request', 'cancel', 'piece', 'bitfield', 'have'].map((k, i) => `${i + 1}: [_, ${k}, _]`);
+    for (const label of [...cases, '10: else', '1: [_, _, piececomplete]', '2: else']) {
+      assert.ok(labels.some((l) => l.text === label), `missing ${label}`);
+    }
+    // First match wins, so the cases are stacked top to bottom in source order.
+    const ys = cases.map((label) => labels.find((l) => l.text === label)!.y);
+    assert.deepEqual(ys, [...ys].sort((a, b) => a - b));
+    const sources = graphElements(svg).filter((e) => e.name === 'path' && e.attributes.fill === '#dafbe1');
+    assert.equal(sources.length, 5);
+  });
+
   it('is deterministic', async () => {
-    for (const ir of [webServer, imageServer, sharedNodes]) {
+    for (const ir of [webServer, imageServer, sharedNodes, deadlockTest, peer]) {
       const first = await renderGraphSvg(ir);
       const second = await renderGraphSvg(ir);
       assert.equal(first, second);
