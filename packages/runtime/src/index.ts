@@ -24,3 +24,7 @@ export { implementationHref, loadImplementation } from './core/implementation.ts
 export type { RuntimeCore, RuntimeInstance, RuntimeOptions, RuntimeStarter, ThreadsModule } from './core/core.ts';
 export { RWLock } from './locks/rwlock.ts';
 export { EventLockManager } from './locks/event-lock-manager.ts';
+export { runServer } from './cli/run-server.ts';
+export type { RunServerOptions } from './cli/run-server.ts';
+export { parseServerArgs } from './cli/args.ts';
+export type { ServerArgs, OptionValue } from './cli/args.ts';

@@ -1,0 +1,108 @@
+/**
+ * Command-line arguments of a server launched through `runServer`: the runtime flags every server has, plus
+ * the server's own options, one flag per key of its `defaults` (camelCase key -> --kebab-case flag; the
+ * default's type decides how the value is read: number, boolean switch, or string).
+ */
+
+import { parseArgs } from 'node:util';
+import type { RuntimeKind } from '../api.ts';
+import { codes, FluxError } from '../errors.ts';
+
+export type OptionValue = string | number | boolean;
+
+export interface ServerArgs {
+  readonly runtime: RuntimeKind;
+  readonly threads?: number;
+  readonly queueLimit?: number;
+  readonly maxThreads?: number;
+  readonly statsOut?: string;
+  readonly stopDeadlineMs: number;
+  readonly help: boolean;
+  /** The server's options: `defaults` overridden by the flags given. */
+  readonly options: Record<string, OptionValue>;
+}
+
+const RUNTIME_FLAGS = ['runtime', 'threads', 'queue-limit', 'max-threads', 'stats-out', 'stop-deadline-ms', 'help'];
+
+export function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+export function usage(defaults: Readonly<Record<string, OptionValue>>): string {
+  const lines = [
+    'options:',
+    '  --runtime <event|threadpool|thread>  runtime to run the program on (default event)',
+    '  --threads <n>                        worker threads (threadpool, thread)',
+    '  --queue-limit <n>                    refuse flows beyond this many queued or running',
+    '  --max-threads <n>                    most workers the thread runtime starts',
+    '  --stats-out <file>                   write statistics as JSON there on exit',
+    '  --stop-deadline-ms <ms>              how long in-flight flows may take to finish on exit (default 5000)',
+  ];
+  for (const [key, value] of Object.entries(defaults)) {
+    const flag = typeof value === 'boolean' ? `--${kebab(key)}` : `--${kebab(key)} <${typeof value}>`;
+    lines.push(`  ${flag.padEnd(37)}default ${JSON.stringify(value)}`);
+  }
+  return lines.join('\n');
+}
+
+export function parseServerArgs(argv: readonly string[], defaults: Readonly<Record<string, OptionValue>>): ServerArgs {
+  const spec: Record<string, { type: 'string' | 'boolean' }> = {
+    runtime: { type: 'string' },
+    threads: { type: 'string' },
+    'queue-limit': { type: 'string' },
+    'max-threads': { type: 'string' },
+    'stats-out': { type: 'string' },
+    'stop-deadline-ms': { type: 'string' },
+    help: { type: 'boolean' },
+  };
+  const keyOfFlag = new Map<string, string>();
+  for (const [key, value] of Object.entries(defaults)) {
+    const flag = kebab(key);
+    if (RUNTIME_FLAGS.includes(flag)) throw new FluxError(codes.BAD_ARGUMENT, `server option ${key} clashes with the runtime flag --${flag}`);
+    keyOfFlag.set(flag, key);
+    spec[flag] = { type: typeof value === 'boolean' ? 'boolean' : 'string' };
+  }
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: spec, strict: true, allowPositionals: false }) as {
+      values: Record<string, string | boolean | undefined>;
+    });
+  } catch (error) {
+    throw new FluxError(codes.BAD_ARGUMENT, `${(error as Error).message}\n${usage(defaults)}`, { cause: error });
+  }
+
+  const runtime = (values['runtime'] ?? 'event') as string;
+  if (runtime !== 'event' && runtime !== 'threadpool' && runtime !== 'thread') {
+    throw new FluxError(codes.BAD_ARGUMENT, `--runtime must be event, threadpool or thread, not "${runtime}"`);
+  }
+  const options: Record<string, OptionValue> = { ...defaults };
+  for (const [flag, key] of keyOfFlag) {
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    options[key] = typeof defaults[key] === 'number' ? toNumber(flag, raw as string) : raw;
+  }
+  const count = (flag: string): number | undefined => {
+    const raw = values[flag];
+    if (raw === undefined) return undefined;
+    const n = toNumber(flag, raw as string);
+    if (!Number.isInteger(n) || n < 1) throw new FluxError(codes.BAD_ARGUMENT, `--${flag} must be a positive integer, not "${String(raw)}"`);
+    return n;
+  };
+  const deadline = values['stop-deadline-ms'] === undefined ? 5000 : toNumber('stop-deadline-ms', values['stop-deadline-ms'] as string);
+  return {
+    runtime,
+    threads: count('threads'),
+    queueLimit: count('queue-limit'),
+    maxThreads: count('max-threads'),
+    statsOut: values['stats-out'] as string | undefined,
+    stopDeadlineMs: deadline,
+    help: values['help'] === true,
+    options,
+  };
+}
+
+function toNumber(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n)) throw new FluxError(codes.BAD_ARGUMENT, `--${flag} needs a number, not "${raw}"`);
+  return n;
+}
