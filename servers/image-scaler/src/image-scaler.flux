@@ -47,13 +47,15 @@ atomic TakeResult:{cache?};
 atomic ReportStats:{cache?};
 atomic StoreInCache:{cache!};
 
-handle error ReadRequest => ReplyError;
-handle error ReportStats => ReplyError;
-handle error CheckCache => ReplyError;
-handle error AwaitOwner => ReplyError;
-handle error TakeResult => ReplyError;
-handle error ReadImage => ReplyError;
-handle error Scale => ReplyError;
-handle error StoreInCache => ReplyError;
-handle error Write => DropConnection;
-handle error Complete => DropConnection;
+// Error paths: each answers the error (400, 404, 415, 422; 500 for anything unexpected) and frees an in-flight
+// claim the flow owns, so that requests waiting on it go on. A failure while writing can only drop the connection.
+handle error ReadRequest => RejectRequest;
+handle error ReportStats => FailRequest;
+handle error CheckCache => FailRequest;
+handle error AwaitOwner => FailImage;
+handle error TakeResult => FailImage;
+handle error ReadImage => FailImage;
+handle error StoreInCache => FailImage;
+handle error Scale => FailScale;
+handle error Write => AbortWrite;
+handle error Complete => AbortComplete;

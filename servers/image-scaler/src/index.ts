@@ -5,8 +5,8 @@
  */
 
 import sharp from 'sharp';
-import type { Conn, SetupContext } from '@flux/runtime/api.ts';
-import { io } from '@flux/runtime/io/index.ts';
+import type { Conn, SetupContext } from '@flux/runtime';
+import { io } from '@flux/runtime';
 import type { ImageScalerImplementation } from './image-scaler.flux.ts';
 import { ScaleCache, R_COALESCED, R_HITS, R_MISSES, R_SCALED } from './cache/scale-cache.ts';
 import { answerFor, BadRequestError, MethodNotAllowedError } from './errors.ts';
@@ -116,21 +116,39 @@ function Write(conn: Conn, request: ScaleRequest, answer: Answer): [Conn, ScaleR
   return [conn, request];
 }
 
-function Complete(conn: Conn, request: ScaleRequest): [] {
+function Complete(conn: Conn, request: ScaleRequest): void {
   if (!request.http.keepAlive) io.end(conn);
-  return [];
 }
 
-/** The error path of every node before Write: frees an in-flight claim the flow owns, answers the error. */
-function ReplyError(error: unknown, conn: Conn, request: HttpRequest | ScaleRequest, answer?: Answer): void {
-  if (answer !== undefined && (answer.kind === 'compute' || answer.kind === 'scaled')) cache.inflight.release(answer.claim);
-  const http = 'http' in request ? request.http : request;
+/** Answers a failed request (its error's status, or 500) and frees an in-flight claim the flow owns. */
+function replyError(error: unknown, conn: Conn, http: HttpRequest, answer: Answer | null): void {
+  if (answer !== null && (answer.kind === 'compute' || answer.kind === 'scaled')) cache.inflight.release(answer.claim);
   io.write(conn, errorResponse(http, answerFor(error)));
   if (!http.keepAlive) io.end(conn);
 }
 
-/** The error path of Write and Complete: a response may be half written, so the connection cannot go on. */
-function DropConnection(_error: unknown, conn: Conn): void {
+function RejectRequest(error: unknown, conn: Conn, http: HttpRequest): void {
+  replyError(error, conn, http, null);
+}
+
+function FailRequest(error: unknown, conn: Conn, request: ScaleRequest): void {
+  replyError(error, conn, request.http, null);
+}
+
+function FailImage(error: unknown, conn: Conn, request: ScaleRequest, answer: Answer): void {
+  replyError(error, conn, request.http, answer);
+}
+
+function FailScale(error: unknown, conn: Conn, request: ScaleRequest, answer: Answer, _source: SourceImage): void {
+  replyError(error, conn, request.http, answer);
+}
+
+/** Write or Complete failed: a response may be half written, so the connection cannot go on. */
+function AbortWrite(_error: unknown, conn: Conn): void {
+  io.destroy(conn);
+}
+
+function AbortComplete(_error: unknown, conn: Conn): void {
   io.destroy(conn);
 }
 
@@ -143,5 +161,6 @@ export default {
   sources: { Listen: (ctx) => listen(ctx) },
   nodes: { ReadRequest, ReportStats, CheckCache, AwaitOwner, TakeResult, ReadImage, Scale, StoreInCache, Write, Complete },
   predicates: { IsStatsRequest, IsReady, IsComputedElsewhere },
-  handlers: { ReplyError, DropConnection },
+  sessions: {},
+  handlers: { RejectRequest, FailRequest, FailImage, FailScale, AbortWrite, AbortComplete },
 } satisfies ImageScalerImplementation;

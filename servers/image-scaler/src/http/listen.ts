@@ -7,21 +7,17 @@
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { once } from 'node:events';
-import type { Conn, FlowOutcome, SourceContext } from '@flux/runtime/api.ts';
-import { io } from '@flux/runtime/io/index.ts';
+import { io } from '@flux/runtime';
+import type { Conn, FlowOutcome, SourceContext } from '@flux/runtime';
+import { announceListening, forgetListening } from './listening.ts';
 import { frameRequest, MAX_HEAD_BYTES } from './request.ts';
 import type { HttpRequest } from './request.ts';
 
 /** Connections idle this long between requests are closed. */
 const IDLE_TIMEOUT_MS = 60_000;
 
-export interface ListenHooks {
-  /** Called once the server listens, with its address (serve.ts prints it; tests read the port). */
-  readonly onListening?: (address: { host: string; port: number }) => void;
-}
-
 /** Resolves when `ctx.signal` aborts and every connection has been closed. */
-export async function listen(ctx: SourceContext<[Conn, HttpRequest]>, hooks: ListenHooks = {}): Promise<void> {
+export async function listen(ctx: SourceContext<[Conn, HttpRequest]>): Promise<void> {
   const host = typeof ctx.options['host'] === 'string' ? ctx.options['host'] : '127.0.0.1';
   const port = Number(ctx.options['port'] ?? 0);
   const sockets = new Set<Socket>();
@@ -34,9 +30,8 @@ export async function listen(ctx: SourceContext<[Conn, HttpRequest]>, hooks: Lis
   await once(server, 'listening');
   const address = server.address();
   const bound = typeof address === 'object' && address !== null ? address.port : port;
-  hooks.onListening?.({ host, port: bound });
-  const onListening = ctx.options['onListening'];
-  if (typeof onListening === 'function') onListening({ host, port: bound });
+  const listenId = typeof ctx.options['listenId'] === 'string' ? ctx.options['listenId'] : 'default';
+  announceListening(listenId, { host, port: bound });
 
   if (!ctx.signal.aborted) await once(ctx.signal, 'abort');
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -45,6 +40,7 @@ export async function listen(ctx: SourceContext<[Conn, HttpRequest]>, hooks: Lis
   const deadline = setTimeout(() => { for (const socket of sockets) socket.destroy(); }, 2000);
   await closed;
   clearTimeout(deadline);
+  forgetListening(listenId);
 }
 
 function serveConnection(ctx: SourceContext<[Conn, HttpRequest]>, socket: Socket): void {

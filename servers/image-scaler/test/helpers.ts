@@ -1,0 +1,60 @@
+/** Test helpers: a generated image directory, a server per runtime, and a raw HTTP client. */
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'node:http';
+import { RUNTIME_KINDS } from '@flux/runtime';
+import type { RuntimeKind } from '@flux/runtime';
+import { TEST_IMAGES, writeCorpus } from '../src/corpus/corpus.ts';
+import { startScaler } from '../src/server.ts';
+import type { RunningScaler } from '../src/server.ts';
+
+/** Runtimes this checkout can start (the thread runtimes land separately). */
+export async function availableRuntimes(): Promise<RuntimeKind[]> {
+  const available: RuntimeKind[] = ['event'];
+  try {
+    // @ts-ignore -- the module may not exist yet in this checkout
+    await import('@flux/runtime/threads/index.ts');
+    available.push(...RUNTIME_KINDS.filter((r) => r !== 'event'));
+  } catch {
+    // Only the event runtime so far.
+  }
+  return available;
+}
+
+export async function imageDirectory(): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'image-scaler-test-'));
+  await writeCorpus(dir, TEST_IMAGES, true);
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export async function startTestServer(runtime: RuntimeKind, images: string, options: Record<string, unknown> = {}): Promise<RunningScaler> {
+  return startScaler({ runtime, threads: 2, options: { images, ...options } });
+}
+
+export interface Reply {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Buffer;
+}
+
+/** One GET (or other method) over a fresh connection, bounded in time. */
+export function get(base: string, path: string, init: { method?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(base + path, { method: init.method ?? 'GET', headers: init.headers, agent: false, timeout: 10_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`timeout: ${path}`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export async function stats(base: string): Promise<Record<string, number>> {
+  const reply = await get(base, '/stats');
+  return JSON.parse(reply.body.toString()) as Record<string, number>;
+}

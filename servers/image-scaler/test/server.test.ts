@@ -1,0 +1,108 @@
+/** End-to-end: the server under every runtime this checkout has, answering real HTTP. */
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import sharp from 'sharp';
+import { availableRuntimes, get, imageDirectory, startTestServer, stats } from './helpers.ts';
+import type { RunningScaler } from '../src/server.ts';
+
+const images = await imageDirectory();
+after(() => images.remove());
+
+for (const runtime of await availableRuntimes()) {
+  describe(`image-scaler under ${runtime}`, () => {
+    let server: RunningScaler;
+    before(async () => {
+      server = await startTestServer(runtime, images.dir);
+    });
+    after(() => server.stop());
+
+    test('scales to the size and format asked for, with Content-Type, ETag and Cache-Control', async () => {
+      const cases = [
+        { path: '/images/landscape.jpg?w=200&h=100&fit=cover&format=webp&q=70', size: [200, 100], format: 'webp', type: 'image/webp' },
+        { path: '/images/landscape.jpg?w=200&h=200&fit=inside&format=png', size: [200, 150], format: 'png', type: 'image/png' },
+        { path: '/images/portrait.png?w=120&h=120&fit=contain&format=jpeg', size: [120, 120], format: 'jpeg', type: 'image/jpeg' },
+        { path: '/images/photo.webp?h=60&format=avif&q=40', size: [80, 60], format: 'heif', type: 'image/avif' },
+        { path: '/images/small.avif?w=64', size: [64, 64], format: 'jpeg', type: 'image/jpeg' },
+      ];
+      for (const c of cases) {
+        const reply = await get(server.url, c.path);
+        assert.equal(reply.status, 200, c.path);
+        assert.equal(reply.headers['content-type'], c.type);
+        assert.match(String(reply.headers['etag']), /^"[A-Za-z0-9_-]+"$/);
+        assert.match(String(reply.headers['cache-control']), /max-age=/);
+        const meta = await sharp(reply.body).metadata();
+        assert.equal(meta.format, c.format, c.path);
+        assert.deepEqual([meta.width, meta.height], c.size, c.path);
+      }
+    });
+
+    test('a second request is a hit with the same bytes; If-None-Match gives 304; HEAD gives no body', async () => {
+      const path = '/images/photo.webp?w=77&format=jpeg';
+      const before = await stats(server.url);
+      const first = await get(server.url, path);
+      const second = await get(server.url, path);
+      const after = await stats(server.url);
+      assert.equal(after['misses']! - before['misses']!, 1);
+      assert.equal(after['hits']! - before['hits']!, 1);
+      assert.equal(after['scaled']! - before['scaled']!, 1);
+      assert.deepEqual(second.body, first.body);
+      assert.equal(second.headers['etag'], first.headers['etag']);
+      const notModified = await get(server.url, path, { headers: { 'If-None-Match': String(first.headers['etag']) } });
+      assert.equal(notModified.status, 304);
+      assert.equal(notModified.body.length, 0);
+      const head = await get(server.url, path, { method: 'HEAD' });
+      assert.equal(head.status, 200);
+      assert.equal(head.headers['content-length'], String(first.body.length));
+      assert.equal(head.body.length, 0);
+    });
+
+    test('concurrent misses for one key compute it once', async () => {
+      const path = '/images/landscape.jpg?w=333&h=222&format=avif';
+      const before = await stats(server.url);
+      const replies = await Promise.all(Array.from({ length: 6 }, () => get(server.url, path)));
+      const after = await stats(server.url);
+      for (const reply of replies) {
+        assert.equal(reply.status, 200);
+        assert.deepEqual(reply.body, replies[0]!.body);
+      }
+      assert.equal(after['scaled']! - before['scaled']!, 1, 'scaled once');
+      // The six arrive together and an AVIF encode takes milliseconds: several find the key in flight.
+      assert.ok(after['misses']! - before['misses']! >= 2, JSON.stringify({ before, after }));
+      const served = (after['hits']! - before['hits']!) + (after['misses']! - before['misses']!);
+      assert.equal(served, 6);
+      // Every miss except the one that computed waited for it.
+      assert.equal(after['coalesced']! - before['coalesced']!, after['misses']! - before['misses']! - 1);
+    });
+
+    test('bad requests get the right status and the server keeps serving', async () => {
+      const expect: [string, number, string?][] = [
+        ['/images/missing.jpg?w=10', 404],
+        ['/nothing-here', 404],
+        ['/images/landscape.jpg', 400],
+        ['/images/landscape.jpg?w=0', 400],
+        ['/images/landscape.jpg?w=5000', 400],
+        ['/images/landscape.jpg?h=10&q=0', 400],
+        ['/images/landscape.jpg?w=10&fit=stretch', 400],
+        ['/images/landscape.jpg?w=10&format=bmp', 400],
+        ['/images/..%2Fetc?w=10', 400],
+        ['/images/not-an-image.jpg?w=10', 415],
+        ['/images/vector.svg?w=10', 415],
+        ['/images/corrupt.jpg?w=10', 422],
+        ['/images/truncated.jpg?w=10', 422],
+        ['/images/bomb.png?w=10', 422, 'SCALER_ERR_IMAGE_TOO_LARGE'],
+      ];
+      const results = await Promise.all(expect.map(([path]) => get(server.url, path)));
+      results.forEach((reply, i) => {
+        const [path, status, code] = expect[i]!;
+        assert.equal(reply.status, status, path);
+        const body = JSON.parse(reply.body.toString()) as { error: string };
+        if (code !== undefined) assert.equal(body.error, code);
+      });
+      const post = await get(server.url, '/images/landscape.jpg?w=10', { method: 'DELETE' });
+      assert.equal(post.status, 405);
+      const still = await get(server.url, '/images/landscape.jpg?w=10');
+      assert.equal(still.status, 200);
+    });
+  });
+}
