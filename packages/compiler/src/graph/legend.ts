@@ -15,7 +15,7 @@ interface LegendEntry {
   readonly sample: (box: Box, markers: MarkerIds) => string;
 }
 
-const SAMPLE_WIDTH = 96;
+const SAMPLE_WIDTH = 124;
 const ROW_HEIGHT = 30;
 const GAP = 10;
 const COLUMN_GAP = 24;
@@ -35,18 +35,18 @@ const arrow = (box: Box, kind: 'flow' | 'source' | 'error' | 'passthrough', mark
 };
 
 const ENTRIES: readonly LegendEntry[] = [
-  { text: 'source: runs in a loop, each output starts a flow', sample: (b) => leafOutline('source', inset(b, 56, 22)) },
-  { text: 'source feeds its target (label: session function)', sample: (b, m) => arrow(b, 'source', m) },
-  { text: 'concrete node (a TypeScript function)', sample: (b) => leafOutline('concrete', inset(b, 56, 22)) },
+  { text: 'source: each output it makes starts a flow', sample: (b) => leafOutline('source', inset(b, 56, 22)) },
+  { text: 'source → its target (label: session function)', sample: (b, m) => arrow(b, 'source', m) },
+  { text: 'concrete node (a function)', sample: (b) => leafOutline('concrete', inset(b, 56, 22)) },
   {
-    text: 'abstract node: its flows drawn inside',
+    text: 'abstract node, its flows drawn inside',
     sample: (b) => {
       const box = inset(b, 64, 24);
       return el('rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: 7, fill: COLOR.clusterFill[0], stroke: COLOR.clusterStroke, 'stroke-width': 1.2 });
     },
   },
   {
-    text: 'flow start → next node → flow end',
+    text: 'flow start → … → flow end',
     sample: (b, m) => {
       const y = b.y + b.height / 2;
       return (
@@ -56,26 +56,26 @@ const ENTRIES: readonly LegendEntry[] = [
       );
     },
   },
-  { text: 'dispatch: cases tried in order, first match wins', sample: (b) => leafOutline('dispatch', inset(b, SIZE.dispatch, SIZE.dispatch)) },
+  { text: 'dispatch: first matching case wins', sample: (b) => leafOutline('dispatch', inset(b, SIZE.dispatch, SIZE.dispatch)) },
   {
-    text: 'case n: pattern (_ any, p holds, !p fails, else)',
+    text: 'case n: pattern (_ any, !p: p fails)',
     sample: (b, m) => {
       const text = '1: [_, p]';
       const width = Math.ceil(monoWidth(text, SIZE.labelFont) + 8);
       return arrow(b, 'flow', m) + edgeLabel('branch', inset(b, width, 17), text);
     },
   },
-  { text: 'empty flow: inputs pass through unchanged', sample: (b, m) => arrow(b, 'passthrough', m) },
+  { text: 'empty flow: inputs pass through', sample: (b, m) => arrow(b, 'passthrough', m) },
   {
-    text: 'on error: the flow goes to the handler and ends',
+    text: 'on error: handler runs, flow ends',
     sample: (b, m) => arrow(b, 'error', m, 4, 40) + leafOutline('handler', { x: b.x + b.width - 38, y: b.y + b.height / 2 - 9, width: 36, height: 18 }),
   },
   {
-    text: 'locks: ? reader, ! writer, (session) per session',
+    text: 'locks: ? read, ! write, (session) scope',
     sample: (b) => lockSetText(b.x + b.width / 2, b.y + b.height / 2, chips(['l?', 'm!(session)'], false), 'middle'),
   },
   {
-    text: '↑ lock added or raised by deadlock analysis',
+    text: '↑ elevated by the deadlock analysis',
     sample: (b) => lockSetText(b.x + b.width / 2, b.y + b.height / 2, chips(['↑l!'], true), 'middle'),
   },
 ];
@@ -84,11 +84,12 @@ function chips(texts: readonly string[], elevated: boolean): LockChip[] {
   return texts.map((text) => ({ text, elevated }));
 }
 
-/** Lays the legend out at (x, y) within `maxWidth`; returns its markup and size. */
+/** Lays the legend out at (x, y), in as many columns as fit `maxWidth` (two to three); returns its markup and size. */
 export function renderLegend(x: number, y: number, maxWidth: number, markers: MarkerIds): { markup: string; width: number; height: number } {
   const textWidth = Math.max(...ENTRIES.map((e) => sansWidth(e.text, SIZE.legendFont)));
   const columnWidth = Math.ceil(SAMPLE_WIDTH + GAP + textWidth);
-  const columns = Math.max(1, Math.min(3, Math.floor((maxWidth - 2 * PAD + COLUMN_GAP) / (columnWidth + COLUMN_GAP))));
+  // At least two columns: a one-column legend would dwarf a small graph.
+  const columns = Math.max(2, Math.min(3, Math.floor((maxWidth - 2 * PAD + COLUMN_GAP) / (columnWidth + COLUMN_GAP))));
   const rows = Math.ceil(ENTRIES.length / columns);
   const width = 2 * PAD + columns * columnWidth + (columns - 1) * COLUMN_GAP;
   const height = PAD + HEADING + rows * ROW_HEIGHT + PAD / 2;

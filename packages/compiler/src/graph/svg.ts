@@ -10,7 +10,6 @@ import { el, escapeXml, num } from './xml.ts';
 
 const HEADER_HEIGHT = 52;
 const LEGEND_GAP = 24;
-const MIN_LEGEND_WIDTH = 640;
 
 export function renderSvg(model: GraphModel, layout: GraphLayout): string {
   const prefix = `flux-${model.program.replace(/[^A-Za-z0-9_-]/g, '-')}`;
@@ -20,7 +19,7 @@ export function renderSvg(model: GraphModel, layout: GraphLayout): string {
 
   const subtitle = describeModel(model, layout);
   const legendTop = graphTop + layout.height + LEGEND_GAP;
-  const legend = renderLegend(margin, legendTop, Math.max(layout.width, MIN_LEGEND_WIDTH), markers);
+  const legend = renderLegend(margin, legendTop, layout.width, markers);
   const contentWidth = Math.max(layout.width, legend.width, sansWidth(model.title, SIZE.titleFont), sansWidth(subtitle, 12));
   const width = Math.ceil(contentWidth + 2 * margin);
   const height = Math.ceil(legendTop + legend.height + margin);
