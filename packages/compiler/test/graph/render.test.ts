@@ -118,6 +118,13 @@ describe('renderGraphSvg', () => {
     }
   });
 
+  it('gives the same pictures when several renders run at once', async () => {
+    const programs = [webServer, imageServer, sharedNodes, deadlockTest, peer];
+    const oneByOne: string[] = [];
+    for (const ir of programs) oneByOne.push(await renderGraphSvg(ir));
+    assert.deepEqual(await Promise.all(programs.map((ir) => renderGraphSvg(ir))), oneByOne);
+  });
+
   it('escapes text and uses the title option', async () => {
     const tricky: ProgramIR = {
       ...webServer,
