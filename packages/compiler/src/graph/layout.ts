@@ -99,13 +99,13 @@ export async function layoutGraph(model: GraphModel): Promise<GraphLayout> {
   try {
     result = await elkInstance.layout(root, { layoutOptions: { ...LAYOUT_OPTIONS, ...MODEL_ORDER_OPTIONS } });
   } catch {
-    // ELK's model-order comparator fails on some hierarchical graphs; lay out without it rather than fail.
+    // ELK's model-order code has thrown on some hierarchical graphs; lay out without it rather than fail.
     result = await elkInstance.layout(root, { layoutOptions: LAYOUT_OPTIONS });
   }
   return flatten(model, result);
 }
 
-export function lockSetText(locks: readonly LockChip[]): string {
+function lockSetString(locks: readonly LockChip[]): string {
   return locks.length === 0 ? '' : `{${locks.map((l) => l.text).join(', ')}}`;
 }
 
@@ -122,7 +122,7 @@ export function leafSize(leaf: GraphLeaf): { width: number; height: number } {
       return { width: Math.ceil(monoWidth(leaf.name, SIZE.lockFont) + 2 * SIZE.nodePadX + 12), height: SIZE.handlerHeight };
     case 'concrete':
     case 'source': {
-      const text = Math.max(monoWidth(leaf.name, SIZE.nameFont), monoWidth(lockSetText(leaf.locks), SIZE.lockFont));
+      const text = Math.max(monoWidth(leaf.name, SIZE.nameFont), monoWidth(lockSetString(leaf.locks), SIZE.lockFont));
       const width = Math.max(SIZE.nodeMinWidth, Math.ceil(text + 2 * SIZE.nodePadX)) + (leaf.shape === 'source' ? SIZE.sourceTip : 0);
       return { width, height: leaf.locks.length > 0 ? SIZE.nodeHeightWithLocks : SIZE.nodeHeight };
     }
@@ -131,7 +131,7 @@ export function leafSize(leaf: GraphLeaf): { width: number; height: number } {
 
 /** The header line of a cluster: its name (with "source" before it when it is one) and its lock set. */
 export function clusterHeader(cluster: GraphCluster): { name: string; locks: string } {
-  return { name: `${cluster.source ? 'source ' : ''}${cluster.name}`, locks: lockSetText(cluster.locks) };
+  return { name: `${cluster.source ? 'source ' : ''}${cluster.name}`, locks: lockSetString(cluster.locks) };
 }
 
 function toElkNode(item: GraphItem): ElkNode {

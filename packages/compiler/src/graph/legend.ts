@@ -5,7 +5,7 @@
 
 import type { Box } from './layout.ts';
 import type { LockChip } from './model.ts';
-import { edgeLabel, edgePath, leafOutline, lockSetText, type MarkerIds } from './shapes.ts';
+import { edgeLabel, edgePath, leafOutline, drawLockSet, type MarkerIds } from './shapes.ts';
 import { COLOR, FONT_SANS, SIZE, monoWidth, sansWidth } from './theme.ts';
 import { el, escapeXml } from './xml.ts';
 
@@ -72,11 +72,11 @@ const ENTRIES: readonly LegendEntry[] = [
   },
   {
     text: 'locks: ? read, ! write, (session) scope',
-    sample: (b) => lockSetText(b.x + b.width / 2, b.y + b.height / 2, chips(['l?', 'm!(session)'], false), 'middle'),
+    sample: (b) => drawLockSet(b.x + b.width / 2, b.y + b.height / 2, chips(['l?', 'm!(session)'], false), 'middle'),
   },
   {
     text: '↑ elevated by the deadlock analysis',
-    sample: (b) => lockSetText(b.x + b.width / 2, b.y + b.height / 2, chips(['↑l!'], true), 'middle'),
+    sample: (b) => drawLockSet(b.x + b.width / 2, b.y + b.height / 2, chips(['↑l!'], true), 'middle'),
   },
 ];
 

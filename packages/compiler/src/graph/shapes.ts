@@ -59,7 +59,7 @@ export function monoText(
  * A lock set such as `{cache?, ↑x!(session)}`: elevated locks in their own colour and bold, their `↑` set
  * in the sans stack, whose arrow is larger than most monospace ones.
  */
-export function lockSetText(x: number, centerY: number, locks: readonly LockChip[], anchor: 'start' | 'middle'): string {
+export function drawLockSet(x: number, centerY: number, locks: readonly LockChip[], anchor: 'start' | 'middle'): string {
   const parts: string[] = [el('tspan', { fill: COLOR.muted }, '{')];
   locks.forEach((lock, i) => {
     if (i > 0) parts.push(el('tspan', { fill: COLOR.muted }, ', '));
@@ -129,7 +129,7 @@ export function leafShape(shape: LeafShape, box: Box, name: string, locks: reado
   }
   if (locks.length === 0) return out + monoText(cx, box.y + box.height / 2, SIZE.nameFont, escapeXml(name));
   out += monoText(cx, box.y + 15, SIZE.nameFont, escapeXml(name));
-  return out + lockSetText(cx, box.y + box.height - 13, locks, 'middle');
+  return out + drawLockSet(cx, box.y + box.height - 13, locks, 'middle');
 }
 
 /** How an edge of each kind is stroked. */

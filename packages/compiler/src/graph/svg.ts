@@ -4,7 +4,7 @@ import type { GraphLayout, PlacedCluster } from './layout.ts';
 import { clusterHeader } from './layout.ts';
 import { renderLegend } from './legend.ts';
 import type { GraphModel } from './model.ts';
-import { edgeLabel, edgePath, leafShape, lockSetText, markerDefs, monoText, type MarkerIds } from './shapes.ts';
+import { edgeLabel, edgePath, leafShape, drawLockSet, markerDefs, monoText, type MarkerIds } from './shapes.ts';
 import { COLOR, FONT_SANS, SIZE, monoWidth, sansWidth } from './theme.ts';
 import { el, escapeXml, num } from './xml.ts';
 
@@ -76,7 +76,7 @@ function drawCluster(placed: PlacedCluster): string {
     el('rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: 8, fill, stroke, 'stroke-width': cluster.source ? 1.6 : 1.2 }) +
     monoText(nameX, headerY, SIZE.nameFont, escapeXml(header.name), { anchor: 'start', bold: true });
   if (cluster.locks.length > 0) {
-    markup += lockSetText(nameX + monoWidth(header.name, SIZE.nameFont) + 10, headerY, cluster.locks, 'start');
+    markup += drawLockSet(nameX + monoWidth(header.name, SIZE.nameFont) + 10, headerY, cluster.locks, 'start');
   }
   return el('g', {}, markup);
 }
