@@ -112,7 +112,11 @@ export function leafOutline(shape: LeafShape, box: Box): string {
     case 'dispatch': {
       // A diamond, stretched into a hexagon when many cases leave it.
       const half = w / 2;
-      const d = `${polyline([{ x: cx, y }, { x: x + w, y: y + half }, { x: x + w, y: y + h - half }, { x: cx, y: y + h }, { x, y: y + h - half }, { x, y: y + half }])} Z`;
+      const points =
+        h <= w
+          ? [{ x: cx, y }, { x: x + w, y: cy }, { x: cx, y: y + h }, { x, y: cy }]
+          : [{ x: cx, y }, { x: x + w, y: y + half }, { x: x + w, y: y + h - half }, { x: cx, y: y + h }, { x, y: y + h - half }, { x, y: y + half }];
+      const d = `${polyline(points)} Z`;
       return el('path', { d, fill: COLOR.dispatchFill, stroke: COLOR.dispatchStroke, 'stroke-width': 1.4, 'stroke-linejoin': 'round' });
     }
   }
