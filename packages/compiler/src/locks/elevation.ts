@@ -8,11 +8,11 @@ import type { LockMode } from './order.ts';
  * returns. An abstract node takes its locks before its first child and holds them until its flow ends.
  * A lock the flow already holds in the same or a stronger mode is not taken again (locks are reentrant).
  *
- * Analysis. Every path is walked from every root. Within an atomic region (from the outermost abstract
- * node that takes locks to its end) the walk treats every lock taken so far as possibly still held, as the
- * 2006 compiler did. When a node needs a lock ranked below such a lock, the lock is elevated into the most
- * recent node of the region that took a higher-ranked lock (and does not have this one yet): an enclosing
- * abstract node, or a node before it in the region. When a node writes a lock an enclosing node holds for
+ * Analysis. Every path is walked from every root. Inside an atomic abstract node the walk treats every
+ * lock taken so far in its flow as possibly still held (a nested atomic node counting as one step that
+ * took its own locks), as the 2006 compiler did. When a node needs a lock ranked below such a lock, the
+ * lock is elevated into the most recent node that took a higher-ranked lock (and does not have this one
+ * yet): an enclosing abstract node, or a node before it in the flow. When a node writes a lock an enclosing node holds for
  * reading, the enclosing node is raised to writer, since upgrading a held read lock can deadlock against
  * another upgrading reader. Elevations found in one walk take effect in the next; walks repeat until one
  * changes nothing. Each elevation is reported in the order it was made.
@@ -84,9 +84,9 @@ interface Taken {
 interface WalkState {
   /** Locks held by the enclosing abstract nodes. */
   readonly held: ReadonlyMap<number, Held>;
-  /** Locks taken since the current region began, in order; empty outside a region. */
+  /** Locks the walk treats as possibly held, in the order they were taken; empty outside atomic nodes. */
   readonly taken: readonly Taken[];
-  /** The abstract node whose locks began the current region, or null. */
+  /** The innermost enclosing atomic node, or null outside any (then `taken` is empty). */
   readonly region: string | null;
 }
 
@@ -180,13 +180,15 @@ class Walker {
       return [{ held: state.held, taken: state.region === null ? [] : [...taken, ...acquired], region: state.region }];
     }
 
-    const startsRegion = state.region === null && acquired.length > 0;
+    const atomic = acquired.length > 0;
     for (const a of acquired) held.set(a.lock, { mode: a.mode, holder: name });
-    const inner: WalkState = {
-      held,
-      taken: startsRegion || state.region !== null ? [...taken, ...acquired] : [],
-      region: startsRegion ? name : state.region,
-    };
+    // An atomic node starts a fresh sequence: what earlier siblings took is dropped, what the enclosing
+    // nodes hold is kept. A node without locks is transparent: its children continue the sequence.
+    const inner: WalkState = atomic
+      ? { held, taken: [...taken.filter((t) => enclosing.includes(t.taker)), ...acquired], region: name }
+      : { held, taken, region: state.region };
+    // Seen from outside, an atomic node is one step that took its own locks.
+    const afterAtomic: WalkState = { held: state.held, taken: state.region === null ? [] : [...taken, ...acquired], region: state.region };
     const ends = new Map<string, WalkState>();
     const innerEnclosing = [...enclosing, name];
     for (const chain of node.cases) {
@@ -195,12 +197,11 @@ class Walker {
         states = dedupe(states.flatMap((s) => this.walk(child, s, innerEnclosing)));
       }
       for (const end of states) {
-        // Leaving the abstract node: its locks are released; the region ends with the node that began it.
-        const after: WalkState = { held: state.held, taken: startsRegion ? [] : end.taken, region: state.region };
+        const after: WalkState = atomic ? afterAtomic : { held: state.held, taken: end.taken, region: state.region };
         ends.set(stateKey(after), after);
       }
     }
-    return ends.size === 0 ? [{ held: state.held, taken: state.taken, region: state.region }] : [...ends.values()];
+    return ends.size === 0 ? [atomic ? afterAtomic : state] : [...ends.values()];
   }
 
   /** The most recent taker of a higher-ranked lock that does not already have `need`, if any. */
