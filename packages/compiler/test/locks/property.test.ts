@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { compile } from '../../src/index.ts';
-import type { NodeIR, ProgramIR } from '../../src/ir.ts';
+import type { LockUseIR, NodeIR, ProgramIR } from '../../src/ir.ts';
 
 /**
  * Random programs through the whole compiler, then a simulation of the runtime on every path of the
@@ -112,7 +112,7 @@ test('property: elevation only adds locks or raises modes; it never drops a decl
       program.nodes.forEach((node, index) => {
         const final = ir.nodes.find((n) => n.name === `N${index}`);
         for (const lock of node.locks) {
-          const use = final?.locks.find((u) => ir.locks[u.lock].name === lock.name);
+          const use: LockUseIR | undefined = final?.locks.find((u) => ir.locks[u.lock].name === lock.name);
           assert.ok(use, `N${index} lost '${lock.name}'`);
           if (lock.mode === 'write') assert.equal(use.mode, 'write');
         }
