@@ -1,0 +1,191 @@
+/**
+ * One client connection as the Listen source sees it: frames request heads out of the byte stream, starts one
+ * flow per request and waits for its outcome before starting the next (so pipelined requests are answered in
+ * order), reads and discards request bodies, enforces the size limits and the timeouts, and closes gracefully.
+ *
+ * States
+ *   idle      waiting for the first byte of the next request        deadline: idle timeout  -> close quietly
+ *   head      part of a request head received                       deadline: header timeout -> 408, close
+ *   busy      a flow is answering the current request               no deadline (the server's own time)
+ *   draining  the client is not reading its responses; waiting      deadline: idle timeout  -> destroy
+ *   closing   our side is ended; reading and dropping what arrives  deadline: linger        -> destroy
+ */
+
+import type { Socket } from 'node:net';
+import type { Conn, FlowOutcome } from '@flux/runtime';
+import { scanFraming } from '../http/framing.ts';
+import { simpleResponse } from '../http/response.ts';
+import type { WebOptions } from '../options.ts';
+
+export type ConnectionState = 'idle' | 'head' | 'busy' | 'draining' | 'closing';
+
+/** Starts the flow of one request head; resolves with its outcome. */
+export type EmitRequest = (conn: Conn, head: string) => Promise<FlowOutcome>;
+
+export type ConnectionLimits = Pick<
+  WebOptions,
+  'headerTimeoutMs' | 'idleTimeoutMs' | 'lingerMs' | 'maxRequestLine' | 'maxHeaderBytes' | 'maxDiscardBytes'
+>;
+
+const CRLF = Buffer.from('\r\n');
+const CRLFCRLF = Buffer.from('\r\n\r\n');
+const EMPTY = Buffer.alloc(0);
+/** Bytes buffered beyond one maximal head while a flow runs before we stop reading from the socket. */
+const READ_AHEAD = 64 * 1024;
+
+export class Connection {
+  readonly socket: Socket;
+  readonly conn: Conn;
+  state: ConnectionState = 'idle';
+  /** When the current state times out (ms since the epoch), 0 for never. */
+  deadline = 0;
+  private readonly limits: ConnectionLimits;
+  private readonly emit: EmitRequest;
+  private buffer: Buffer = EMPTY;
+  /** Where to resume the search for CRLFCRLF in `buffer`. */
+  private scanFrom = 0;
+  /** Body bytes of the current request still to read and drop. */
+  private discard = 0;
+  /** The connection closes once the current request is answered. */
+  private closeAfter = false;
+  private stopping = false;
+
+  constructor(socket: Socket, conn: Conn, limits: ConnectionLimits, emit: EmitRequest) {
+    this.socket = socket;
+    this.conn = conn;
+    this.limits = limits;
+    this.emit = emit;
+    this.deadline = Date.now() + limits.idleTimeoutMs;
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+  }
+
+  /** Called by the server's timer sweep. */
+  checkDeadline(now: number): void {
+    if (this.deadline === 0 || now < this.deadline) return;
+    switch (this.state) {
+      case 'head':
+        this.reject(408);
+        break;
+      case 'idle':
+        this.close();
+        break;
+      default:
+        this.socket.destroy();
+    }
+  }
+
+  /** The server is stopping: close now when no request is being answered, else right after it. */
+  stop(): void {
+    this.stopping = true;
+    if (this.state === 'busy') this.closeAfter = true;
+    else if (this.state === 'closing') this.socket.destroy();
+    else this.close();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.state === 'closing') return; // dropped: we only wait for the client to go
+    if (this.discard > 0) {
+      const n = Math.min(this.discard, chunk.length);
+      this.discard -= n;
+      if (n === chunk.length) return;
+      chunk = chunk.subarray(n);
+    }
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    if (this.state === 'idle') this.advance();
+    else if (this.state === 'head') this.advance();
+    else if (this.state === 'busy' && this.buffer.length > this.limits.maxHeaderBytes + READ_AHEAD) this.socket.pause();
+  }
+
+  /** Frames the next request head from the buffer and starts its flow, or sets up the wait for more bytes. */
+  private advance(): void {
+    const limits = this.limits;
+    let b = this.buffer;
+    // RFC 9112 2.2: empty lines before a request line are ignored.
+    let skip = 0;
+    while (skip + 1 < b.length && b[skip] === 13 && b[skip + 1] === 10) skip += 2;
+    if (skip > 0) {
+      b = b.subarray(skip);
+      this.buffer = b;
+      this.scanFrom = Math.max(0, this.scanFrom - skip);
+    }
+    if (b.length === 0 || (b.length === 1 && b[0] === 13)) {
+      if (this.state !== 'idle') {
+        this.state = 'idle';
+        this.deadline = Date.now() + limits.idleTimeoutMs;
+      }
+      return;
+    }
+    if (this.state === 'idle') {
+      this.state = 'head';
+      this.deadline = Date.now() + limits.headerTimeoutMs;
+    }
+    const end = b.indexOf(CRLFCRLF, this.scanFrom);
+    const lineEnd = b.indexOf(CRLF);
+    if (end < 0) {
+      if ((lineEnd < 0 && b.length > limits.maxRequestLine) || lineEnd > limits.maxRequestLine) return this.reject(414);
+      if (b.length > limits.maxHeaderBytes) return this.reject(431);
+      this.scanFrom = Math.max(0, b.length - 3);
+      return;
+    }
+    if (lineEnd > limits.maxRequestLine) return this.reject(414);
+    if (end + 4 > limits.maxHeaderBytes) return this.reject(431);
+    const head = b.toString('latin1', 0, end);
+    const framing = scanFraming(head, limits.maxDiscardBytes);
+    if (framing.invalid) return this.reject(400);
+    let rest = b.subarray(end + 4);
+    if (framing.bodyLength > 0) {
+      const n = Math.min(framing.bodyLength, rest.length);
+      rest = rest.subarray(n);
+      this.discard = framing.bodyLength - n;
+    }
+    // Copy what stays, so the (possibly large) chunk it came from can be freed.
+    this.buffer = rest.length === 0 ? EMPTY : Buffer.from(rest);
+    this.scanFrom = 0;
+    this.closeAfter = framing.close || this.stopping;
+    this.state = 'busy';
+    this.deadline = 0;
+    this.emit(this.conn, head).then((outcome) => this.finished(outcome));
+  }
+
+  /** The flow of the current request ended. */
+  private finished(outcome: FlowOutcome): void {
+    const socket = this.socket;
+    if (socket.destroyed) return;
+    if (this.closeAfter || outcome.status === 'overload' || socket.writableEnded) return this.close();
+    if (socket.isPaused()) socket.resume();
+    if (socket.writableNeedDrain) {
+      // The client is not reading: answer nothing more until it does.
+      this.state = 'draining';
+      this.deadline = Date.now() + this.limits.idleTimeoutMs;
+      socket.once('drain', () => {
+        if (this.state !== 'draining') return;
+        this.state = 'idle';
+        this.deadline = Date.now() + this.limits.idleTimeoutMs;
+        this.advance();
+      });
+      return;
+    }
+    this.state = 'idle';
+    this.deadline = Date.now() + this.limits.idleTimeoutMs;
+    this.advance();
+  }
+
+  /** Answers a request the source itself refuses (framing, limits, timeout), then closes. */
+  private reject(status: number): void {
+    if (this.socket.writable && !this.socket.writableEnded) this.socket.write(simpleResponse({ status, keepAlive: false }));
+    this.close();
+  }
+
+  /**
+   * Ends our side, then keeps reading (and dropping) until the client closes or the linger time passes, so a
+   * client still sending does not get a reset that could destroy the response before it reads it.
+   */
+  private close(): void {
+    const socket = this.socket;
+    this.state = 'closing';
+    this.buffer = EMPTY;
+    this.deadline = Date.now() + this.limits.lingerMs;
+    if (!socket.writableEnded) socket.end();
+    if (socket.isPaused()) socket.resume();
+  }
+}

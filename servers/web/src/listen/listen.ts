@@ -1,0 +1,75 @@
+/**
+ * The Listen source: a TCP server on the main thread. Each accepted socket is registered with `io` (so nodes on
+ * any thread can write to it) and handed to a Connection, which frames requests and emits one flow per request.
+ * One timer sweeps every connection's deadline, so a request costs no timer of its own.
+ */
+
+import { createServer, type Server, type Socket } from 'node:net';
+import { once } from 'node:events';
+import type { Conn, SourceContext } from '@flux/runtime';
+import { simpleResponse } from '../http/response.ts';
+import type { WebOptions } from '../options.ts';
+import { Connection } from './connection.ts';
+import { announce } from './listening.ts';
+
+export interface SocketRegistry {
+  register(socket: Socket): Conn;
+}
+
+/** How often deadlines are checked: a quarter of the shortest timeout, within 5 ms .. 1 s. */
+export function sweepInterval(options: Pick<WebOptions, 'headerTimeoutMs' | 'idleTimeoutMs' | 'lingerMs'>): number {
+  const shortest = Math.min(options.headerTimeoutMs, options.idleTimeoutMs, Math.max(options.lingerMs, 1));
+  return Math.min(1000, Math.max(5, Math.floor(shortest / 4)));
+}
+
+/** Runs until `ctx.signal` aborts: listens, serves, then closes every connection and returns. */
+export async function listen(ctx: SourceContext<[conn: Conn, head: string]>, options: WebOptions, registry: SocketRegistry): Promise<void> {
+  const connections = new Set<Connection>();
+  const emit = (conn: Conn, head: string) => ctx.emit(conn, head);
+  const server: Server = createServer({ noDelay: true }, (socket) => {
+    if (ctx.signal.aborted) {
+      socket.destroy();
+      return;
+    }
+    if (connections.size >= options.maxConnections) {
+      socket.on('error', () => {});
+      socket.end(simpleResponse({ status: 503, keepAlive: false, headers: [['Retry-After', '1']] }));
+      socket.setTimeout(options.lingerMs, () => socket.destroy());
+      socket.resume();
+      return;
+    }
+    const conn = registry.register(socket);
+    const connection = new Connection(socket, conn, options, emit);
+    connections.add(connection);
+    socket.once('close', () => {
+      connections.delete(connection);
+      ctx.endSession(conn.id);
+    });
+  });
+
+  server.listen({ host: options.host, port: options.port });
+  try {
+    await Promise.race([
+      once(server, 'listening'),
+      once(ctx.signal, 'abort').then(() => Promise.reject(new Error('stopped before listening'))),
+    ]);
+  } catch (error) {
+    server.close();
+    announce(options.listenId, { ok: false, error: error as Error });
+    throw error;
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  announce(options.listenId, { ok: true, address: { host: options.host, port } });
+
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const c of connections) c.checkDeadline(now);
+  }, sweepInterval(options));
+
+  if (!ctx.signal.aborted) await once(ctx.signal, 'abort');
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  for (const c of connections) c.stop();
+  await closed;
+  clearInterval(sweep);
+}

@@ -1,0 +1,119 @@
+/** Writing responses: from the cache, a redirect, a file read whole, a large file streamed from disk. */
+
+import { open } from 'node:fs/promises';
+import { io, getIoTransport } from '@flux/runtime';
+import type { Conn, CacheResult, LoadedFile, Request, Resource } from '../types.ts';
+import { bodyRange, decide } from '../http/conditional.ts';
+import { HttpError, webCodes } from '../http/errors.ts';
+import { contentTypeOf } from '../http/mime.ts';
+import { fileHead, prependHead, simpleResponse } from '../http/response.ts';
+import { INDEX_FILE } from '../files/resolve.ts';
+import { state } from '../state.ts';
+
+/** Chunk size when streaming a file too large to cache. */
+export const STREAM_CHUNK = 64 * 1024;
+
+function contentTypeFor(request: Request): string {
+  // A path ending in '/' was served from the directory's index file.
+  return contentTypeOf(request.path.endsWith('/') ? INDEX_FILE : request.path);
+}
+
+/** Sends a complete response, ending the connection when the request does not keep it alive. */
+export function send(conn: Conn, request: Pick<Request, 'keepAlive'>, bytes: Uint8Array): void {
+  if (request.keepAlive) io.write(conn, bytes);
+  else io.end(conn, bytes);
+}
+
+export function SendCached(conn: Conn, request: Request, cached: CacheResult): void {
+  if (!cached.hit) throw new Error('SendCached without a cache hit');
+  const head = fileHead(request, cached.decision, cached.stat, contentTypeFor(request));
+  send(conn, request, prependHead(head, cached.buffer, cached.headroom, cached.buffer.length - cached.headroom));
+}
+
+export function SendRedirect(conn: Conn, request: Request, resource: Resource): void {
+  if (resource.kind !== 'redirect') throw new Error('SendRedirect without a redirect');
+  const response = simpleResponse({
+    status: 301,
+    keepAlive: request.keepAlive,
+    version: request.version,
+    headOnly: request.method === 'HEAD',
+    headers: [['Location', resource.location]],
+    body: `Moved to ${resource.location}\n`,
+  });
+  send(conn, request, response);
+}
+
+export function SendFile(conn: Conn, request: Request, file: LoadedFile): void {
+  const decision = decide(request, file);
+  const head = fileHead(request, decision, file, contentTypeFor(request));
+  const { start, end } = bodyRange(decision, request, file.size);
+  const out = Buffer.allocUnsafeSlow(head.length + end - start);
+  out.write(head, 0, 'latin1');
+  out.set(file.body.subarray(start, end), head.length);
+  send(conn, request, out);
+}
+
+/**
+ * Streams a file too large to cache, one chunk at a time. Where the sockets are (the event runtime) it waits for
+ * the socket to drain between chunks; on a worker thread writes are posted to the main thread without feedback.
+ * A failure after the head went out cannot be answered: it is reported as RESPONSE_STARTED (the handler then
+ * drops the connection).
+ */
+export async function StreamFile(conn: Conn, request: Request, resource: Resource): Promise<void> {
+  if (resource.kind !== 'file') throw new HttpError(404, webCodes.NOT_FOUND, 'not a file', { keepAlive: true });
+  const handle = await open(resource.path, 'r');
+  let started = false;
+  try {
+    const info = await handle.stat();
+    const stat = { size: info.size, mtimeMs: info.mtimeMs };
+    const decision = decide(request, stat);
+    const { start, end } = bodyRange(decision, request, stat.size);
+    const head = fileHead(request, decision, stat, contentTypeFor(request));
+    if (end === start) {
+      send(conn, request, Buffer.from(head, 'latin1'));
+      return;
+    }
+    io.write(conn, Buffer.from(head, 'latin1'));
+    started = true;
+    const socket = getIoTransport().local ? io.socket(conn) : undefined;
+    const stallMs = state().options.idleTimeoutMs;
+    let position = start;
+    while (position < end) {
+      const length = Math.min(STREAM_CHUNK, end - position);
+      const chunk = Buffer.allocUnsafeSlow(length);
+      const { bytesRead } = await handle.read(chunk, 0, length, position);
+      if (bytesRead === 0) throw new Error(`${resource.path} shrank while being sent`);
+      io.write(conn, bytesRead === length ? chunk : chunk.subarray(0, bytesRead));
+      position += bytesRead;
+      if (socket !== undefined) {
+        if (socket.destroyed) return;
+        if (socket.writableNeedDrain) await drained(socket, stallMs);
+      }
+    }
+    if (!request.keepAlive) io.end(conn);
+  } catch (error) {
+    if (!started) throw error;
+    throw new HttpError(500, webCodes.RESPONSE_STARTED, `failed after the response head was sent: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Resolves when `socket` drains or closes; rejects when it stays full for `stallMs`. */
+function drained(socket: import('node:net').Socket, stallMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      reject(new Error('client stopped reading'));
+    }, stallMs);
+    socket.once('drain', done);
+    socket.once('close', done);
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * The web server's implementation module: the node, predicate, handler, session and source functions that
+ * web.flux wires together, checked against the program by the generated WebImplementation interface.
+ */
+
+import { io } from '@flux/runtime';
+import type { Conn, SetupContext, SourceContext } from '@flux/runtime';
+import type { WebImplementation } from './web.flux.ts';
+import { listen } from './listen/listen.ts';
+import { readOptions } from './options.ts';
+import { setupState } from './state.ts';
+import { IsCached, Lookup, ReadRequest } from './nodes/request.ts';
+import { FitsInCache, IsRedirect, ReadFile, Resolve, StoreInCache } from './nodes/disk.ts';
+import { SendCached, SendFile, SendRedirect, StreamFile } from './nodes/send.ts';
+import { BadRequest, NotFound, ReadFailed, ServerError, StreamFailed } from './nodes/handlers.ts';
+
+export default {
+  setup(ctx: SetupContext) {
+    setupState(ctx);
+  },
+  sources: {
+    Listen(ctx: SourceContext<[conn: Conn, head: string]>) {
+      return listen(ctx, readOptions(ctx.options), io);
+    },
+  },
+  sessions: {
+    ConnSession: (conn: Conn) => conn.id,
+  },
+  nodes: { ReadRequest, Lookup, SendCached, Resolve, SendRedirect, ReadFile, StoreInCache, SendFile, StreamFile },
+  predicates: { IsCached, IsRedirect, FitsInCache },
+  handlers: { BadRequest, NotFound, ReadFailed, StreamFailed, ServerError },
+} satisfies WebImplementation;
