@@ -243,7 +243,8 @@ function dispatch(flow: Flow, step: Step, fromCase: number, fromTest: number): S
         const testIndex = j;
         r.then(
           (v) => {
-            const next = !v !== t.negate ? dispatch(flow, step, caseIndex, testIndex + 1) : dispatch(flow, step, caseIndex + 1, 0);
+            // Matched when truthiness differs from `negate`.
+            const next = !v === t.negate ? dispatch(flow, step, caseIndex, testIndex + 1) : dispatch(flow, step, caseIndex + 1, 0);
             if (next !== null) advance(flow, next);
           },
           (error: unknown) => fail(flow, step, error, codes.PREDICATE_FAILED, true),
