@@ -4,7 +4,6 @@
  * ScaleCache built in `setup` on buffers from `ctx.shared`, so all threads see one cache.
  */
 
-import sharp from 'sharp';
 import type { Conn, SetupContext } from '@flux/runtime';
 import { io } from '@flux/runtime';
 import type { ImageScalerImplementation } from './image-scaler.flux.ts';
@@ -17,18 +16,20 @@ import { resolveOptions } from './options.ts';
 import type { ScalerOptions } from './options.ts';
 import { parseImageQuery } from './request/query.ts';
 import { scaleImage } from './scale/scale-image.ts';
+import { configureSharp, sharpThreads } from './scale/sharp-settings.ts';
 import { readSource } from './source/read-source.ts';
 import type { Answer, ScaleRequest, SourceImage } from './types.ts';
 
 /** This thread's view of the server: set by `setup` before any flow runs here. */
 let options: ScalerOptions;
 let cache: ScaleCache;
+let runtimeKind: string;
 
 function setup(ctx: SetupContext): void {
   options = resolveOptions(ctx.options);
+  runtimeKind = ctx.runtime;
   cache = new ScaleCache((name, bytes) => ctx.shared(name, bytes), options);
-  // Our cache keeps the results; libvips' operation cache would only hold decoded sources in memory.
-  sharp.cache(false);
+  configureSharp();
 }
 
 function imageQuery(request: ScaleRequest) {
@@ -45,7 +46,7 @@ function ReadRequest(conn: Conn, http: HttpRequest): [Conn, ScaleRequest] {
 }
 
 function ReportStats(conn: Conn, request: ScaleRequest): [Conn, ScaleRequest, Answer] {
-  return [conn, request, { kind: 'json', value: cache.stats() }];
+  return [conn, request, { kind: 'json', value: { ...cache.stats(), runtime: runtimeKind, sharp: sharpThreads() } }];
 }
 
 function CheckCache(conn: Conn, request: ScaleRequest): [Conn, ScaleRequest, Answer] {

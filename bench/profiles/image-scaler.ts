@@ -1,0 +1,141 @@
+/**
+ * The image-scaler profile: GET /images/<name>?w=&format=&q= against a locally generated corpus. The Flux
+ * image scaler under each runtime; as baselines a hand-written node:http + sharp server without a cache and the
+ * same with an equal cache; the ceiling is a trivial server with a binary body of the typical size, and sharp
+ * alone in a loop (measured while preparing) is the ceiling for misses. Driven by a raw keep-alive client that
+ * discards bodies (autocannon stringifies binary bodies and caps near 8.5k req/s).
+ *
+ *   pnpm bench image-scaler --runtime=event --mode=mix --hit-ratio=0.9
+ *   pnpm bench image-scaler --mode=all-miss      (every request a key never seen)
+ *   pnpm bench image-scaler --mode=all-hit       (hot keys only, prefilled)
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BaselineChoice, PreparedWorkload, Profile, TargetDefinition } from '../src/profile.ts';
+import { ensureCorpus, CORPUS_VERSION } from '../targets/image-scaler/corpus.ts';
+import { createImageLoadClient } from '../targets/image-scaler/load-client.ts';
+import { hotPaths, type MixSpec } from '../targets/image-scaler/request-mix.ts';
+import { measureSharpAlone } from '../targets/image-scaler/sharp-alone.ts';
+
+const BENCH_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
+const REPO_DIR = dirname(BENCH_DIR);
+const FLUX_SERVER = join(REPO_DIR, 'servers/image-scaler/serve.ts');
+const NODE_HTTP = join(BENCH_DIR, 'targets/image-scaler/node-http.ts');
+const CEILING = join(BENCH_DIR, 'targets/image-scaler/ceiling.ts');
+
+const HOT_WIDTHS = [160, 320, 640];
+const FORMATS = ['jpeg', 'webp'];
+
+function number(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) throw new RangeError(`--${name} must be a number from ${min} to ${max}, got ${raw}`);
+  return value;
+}
+
+export const imageScalerProfile: Profile = {
+  name: 'image-scaler',
+  summary: 'sharp behind a shared cache: the Flux image scaler vs node:http + sharp with and without a cache',
+  runtimes: ['event', 'threadpool', 'thread'],
+  defaultConnections: [1, 10, 100],
+  referenceBaseline: 'node-http-cache',
+  options: [
+    { flags: '--mode <mode>', description: 'mix (hot keys and misses, see --hit-ratio), all-miss, or all-hit', defaultValue: 'mix' },
+    { flags: '--hit-ratio <r>', description: 'mix mode: share of requests for hot keys (0-1)', defaultValue: '0.9' },
+    { flags: '--images <n>', description: 'source images in the generated corpus', defaultValue: '8' },
+    { flags: '--zipf <s>', description: 'Zipf exponent over the hot keys', defaultValue: '1' },
+    { flags: '--cache-bytes <n>', description: 'cache capacity of the caching servers', defaultValue: String(64 * 1024 * 1024) },
+    { flags: '--sharp-seconds <n>', description: 'how long to measure sharp alone (0 skips it)', defaultValue: '3' },
+    { flags: '--ceiling-body-bytes <n>', description: 'body size the ceiling server answers with', defaultValue: '16384' },
+    { flags: '--cache-dir <dir>', description: 'where the corpus is written and reused (default: <tmp>/flux-bench)' },
+  ],
+
+  fluxAvailable() {
+    return existsSync(FLUX_SERVER) ? { available: true } : { available: false, reason: `the Flux image scaler is not there (${FLUX_SERVER})` };
+  },
+
+  async prepare({ seed, options, log }): Promise<PreparedWorkload> {
+    const mode = options.mode ?? 'mix';
+    if (mode !== 'mix' && mode !== 'all-miss' && mode !== 'all-hit') throw new RangeError(`--mode must be mix, all-miss or all-hit, got ${mode}`);
+    const hitRatio = mode === 'all-miss' ? 0 : mode === 'all-hit' ? 1 : number('hit-ratio', options.hitRatio, 0.9, 0, 1);
+    const count = number('images', options.images, 8, 1, 200);
+    const cacheBytes = number('cache-bytes', options.cacheBytes, 64 * 1024 * 1024, 1024 * 1024, 2 ** 34);
+    const sharpSeconds = number('sharp-seconds', options.sharpSeconds, 3, 0, 60);
+    const ceilingBody = number('ceiling-body-bytes', options.ceilingBodyBytes, 16384, 1, 16 * 1024 * 1024);
+
+    const corpus = await ensureCorpus(count, options.cacheDir);
+    log(`corpus ${corpus.reused ? 'reused' : 'written'}: ${corpus.images.length} images, ${(corpus.totalBytes / 1e6).toFixed(1)} MB in ${corpus.dir}`);
+    const mix: MixSpec = {
+      images: corpus.images.map((i) => i.name),
+      widths: HOT_WIDTHS,
+      formats: FORMATS,
+      hitRatio,
+      zipfExponent: number('zipf', options.zipf, 1, 0, 5),
+      seed,
+    };
+
+    let sharpAlone: Awaited<ReturnType<typeof measureSharpAlone>> | null = null;
+    if (sharpSeconds > 0 && hitRatio < 1) {
+      sharpAlone = await measureSharpAlone(corpus.dir, mix, sharpSeconds);
+      log(`sharp alone (miss ceiling): ${sharpAlone.operationsPerSecond.toFixed(0)} scales/s with ${sharpAlone.concurrency} in flight ` +
+        `(UV_THREADPOOL_SIZE ${sharpAlone.uvThreadpoolSize}, libvips ${sharpAlone.libvipsThreadsPerImage} thread(s) per image)`);
+    }
+
+    const nodeTarget = (id: string, label: string, role: 'baseline' | 'ceiling', script: string, args: string[]): TargetDefinition => ({
+      id,
+      role,
+      label,
+      launch: async () => ({
+        label,
+        command: process.execPath,
+        args: [script, '--port', '0', '--exit-on-stdin-close', ...args],
+        cwd: REPO_DIR,
+        readiness: { kind: 'announce' },
+      }),
+    });
+
+    return {
+      settings: {
+        corpus: { generatorVersion: CORPUS_VERSION, images: corpus.images.length, totalBytes: corpus.totalBytes, digest: corpus.digest },
+        requestMix: { mode, hitRatio, hotKeys: hotPaths(mix).length, hotWidths: HOT_WIDTHS, formats: FORMATS, zipfExponent: mix.zipfExponent, seed },
+        cacheBytes,
+        sharpAlone,
+        ceilingBodyBytes: ceilingBody,
+      },
+
+      fluxTarget(runtime) {
+        const label = `flux (${runtime})`;
+        return {
+          id: `flux/${runtime}`,
+          role: 'flux',
+          runtime,
+          label,
+          launch: async () => ({
+            label,
+            command: process.execPath,
+            args: [FLUX_SERVER, '--runtime', runtime, '--port', '0', '--images', corpus.dir, '--cache-bytes', String(cacheBytes)],
+            cwd: REPO_DIR,
+            readiness: { kind: 'announce' },
+            readyTimeoutMs: 60_000,
+          }),
+        };
+      },
+
+      baselines(): BaselineChoice[] {
+        return [
+          { available: true, target: nodeTarget('node-http-nocache', 'node:http + sharp, no cache', 'baseline', NODE_HTTP, ['--images', corpus.dir, '--cache-bytes', '0']) },
+          { available: true, target: nodeTarget('node-http-cache', 'node:http + sharp + cache', 'baseline', NODE_HTTP, ['--images', corpus.dir, '--cache-bytes', String(cacheBytes)]) },
+        ];
+      },
+
+      ceilingTarget() {
+        return nodeTarget('ceiling', `ceiling (${ceilingBody} B binary body)`, 'ceiling', CEILING, ['--body-bytes', String(ceilingBody)]);
+      },
+
+      createLoadClient() {
+        return createImageLoadClient({ mix });
+      },
+    };
+  },
+};
