@@ -1,7 +1,11 @@
 import { Diagnostics } from '../diagnostics/messages.ts';
+import { visit } from '../language/visitor.ts';
 import type { CheckContext, ProgramModel } from './model.ts';
 
-/** Nodes that no source reaches never run: a warning, since they are likely a mistake. */
+/**
+ * Nodes that no source reaches never run, and imported types that no signature mentions are dead: both
+ * are warnings, since they are likely mistakes.
+ */
 export function checkUnused({ model, bag }: CheckContext): void {
   if (model.sources.length === 0) {
     bag.report(Diagnostics.NoSource, { start: 0, end: 0 });
@@ -11,9 +15,8 @@ export function checkUnused({ model, bag }: CheckContext): void {
       if (!reached.has(node.name)) bag.report(Diagnostics.UnusedNode, node.loc, [node.name]);
     }
   }
-  const typeTexts = [...model.nodes.values()].flatMap((node) =>
-    node.declaration === null ? [] : [...node.declaration.inputs, ...node.declaration.outputs].map((p) => p.type.text),
-  );
+  const typeTexts: string[] = [];
+  visit(model.document, { TypeExpression: (type) => void typeTexts.push(type.text) });
   for (const imported of model.imports) {
     const pattern = new RegExp(`(^|[^A-Za-z0-9_$.])${imported.localName.replace(/\$/g, '\\$')}($|[^A-Za-z0-9_$])`);
     if (!typeTexts.some((text) => pattern.test(text))) {

@@ -59,7 +59,6 @@ export const Diagnostics = {
   DuplicateHandler: message(2024, 'error', "node '{0}' has more than one error handler"),
   Cycle: message(2025, 'error', 'flows form a cycle: {0}'),
   SessionTypeConflict: message(2026, 'error', "session function '{0}' is used on '{1}', which outputs ({2}), and on '{3}', which outputs ({4})"),
-  ConcreteNodeNoFlow: message(2027, 'error', "'{0}' has no flow and no declaration"),
 
   // 3xxx: locks and deadlock
   ElevateInto: message(3001, 'note', "elevating lock '{0}' to '{1}' (needed by '{2}' inside '{1}' out of canonical order)"),
