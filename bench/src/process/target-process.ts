@@ -5,7 +5,6 @@
  * reported with its exit status and the tail of its stderr.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { request } from 'node:http';
 import { BenchError, benchCodes } from '../errors.ts';
 import { onInterrupt, signalChild, trackChild } from './children.ts';
@@ -35,6 +34,8 @@ export interface RunningTarget {
   readonly pid: number;
   /** The last few kilobytes the target wrote to stderr. */
   stderrTail(): string;
+  /** How the process ended, once it has. */
+  exitStatus(): { code: number | null; signal: NodeJS.Signals | null } | undefined;
   /** SIGTERM, then SIGKILL after `graceMs`. Resolves when the process has exited and cleanup ran. */
   stop(graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -52,7 +53,7 @@ class Tail {
   }
 }
 
-function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `killed by ${signal}` : `exit code ${code}`;
 }
 
@@ -76,6 +77,9 @@ function probeOnce(url: string): Promise<boolean> {
 
 export async function startTarget(spec: LaunchSpec): Promise<RunningTarget> {
   const timeoutMs = spec.readyTimeoutMs ?? 20_000;
+  if (spec.readiness.kind === 'probe' && new URL(spec.readiness.url).hostname !== '127.0.0.1') {
+    throw new BenchError(benchCodes.NOT_LOOPBACK, `${spec.label}: probe ${spec.readiness.url} is not on 127.0.0.1`);
+  }
   let child: ChildProcess;
   try {
     child = spawn(spec.command, [...spec.args], {
@@ -187,13 +191,7 @@ export async function startTarget(spec: LaunchSpec): Promise<RunningTarget> {
     url,
     pid: child.pid!,
     stderrTail: () => stderr.toString(),
+    exitStatus: () => exited,
     stop,
   };
-}
-
-/** Waits for a child to exit, bounded in time. */
-export async function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return true;
-  const timer = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
-  return Promise.race([once(child, 'exit').then(() => true as const), timer]);
 }

@@ -1,0 +1,162 @@
+/**
+ * The web server profile: a SPECweb99-like static file set, the Flux web server under each runtime, and as
+ * baselines a hand-written node:http server with the same cache and nginx when it is installed. Driven by
+ * autocannon (text bodies) with a seeded Zipf request sequence.
+ */
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAutocannonClient } from '../src/load/autocannon-client.ts';
+import { findFreePort } from '../src/process/free-port.ts';
+import type { BaselineChoice, PreparedWorkload, Profile, TargetDefinition } from '../src/profile.ts';
+import { ensureFileSet, FILESET_GENERATOR_VERSION } from '../src/workload/fileset.ts';
+import { requestPathSequence, SIZE_CLASSES } from '../src/workload/specweb99.ts';
+import { findNginx, prepareNginx } from '../targets/web/nginx.ts';
+
+const BENCH_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
+const REPO_DIR = dirname(BENCH_DIR);
+const FLUX_SERVER = join(REPO_DIR, 'servers/web/serve.ts');
+const NODE_HTTP = join(BENCH_DIR, 'targets/web/node-http.ts');
+const CEILING = join(BENCH_DIR, 'targets/ceiling.ts');
+
+/** The cache policy every Node-based target gets, so they all hold the same bytes in memory. */
+interface CachePolicy {
+  readonly capacityBytes: number;
+  readonly maxFileBytes: number;
+  readonly revalidateMs: number;
+}
+
+function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`--${name} must be a non-negative integer, got ${raw}`);
+  return value;
+}
+
+export const webProfile: Profile = {
+  name: 'web',
+  summary: 'static files (SPECweb99-like set): the Flux web server vs node:http and nginx',
+  runtimes: ['event', 'threadpool', 'thread'],
+  defaultConnections: [1, 10, 100, 1000],
+  referenceBaseline: 'node-http',
+  options: [
+    { flags: '--dirs <n>', description: 'directories in the file set (about 5 MB each)', defaultValue: '10' },
+    { flags: '--cache-dir <dir>', description: 'where file sets are written and reused (default: <tmp>/flux-bench)' },
+    { flags: '--cache-bytes <n>', description: 'byte cache capacity of the Node servers', defaultValue: String(64 * 1024 * 1024) },
+    { flags: '--max-file-bytes <n>', description: 'largest file the Node servers cache (larger ones stream)', defaultValue: String(1024 * 1024) },
+    { flags: '--revalidate-ms <n>', description: 'age after which a cache hit stats the file again', defaultValue: '1000' },
+    { flags: '--sequence <n>', description: 'length of the seeded request sequence the client cycles through', defaultValue: '100000' },
+  ],
+
+  fluxAvailable() {
+    return existsSync(FLUX_SERVER) ? { available: true } : { available: false, reason: `the Flux web server is not there (${FLUX_SERVER})` };
+  },
+
+  async prepare({ seed, options, log }): Promise<PreparedWorkload> {
+    const directories = positiveInteger('dirs', options.dirs, 10);
+    if (directories < 1) throw new RangeError('--dirs must be at least 1');
+    const cache: CachePolicy = {
+      capacityBytes: positiveInteger('cache-bytes', options.cacheBytes, 64 * 1024 * 1024),
+      maxFileBytes: positiveInteger('max-file-bytes', options.maxFileBytes, 1024 * 1024),
+      revalidateMs: positiveInteger('revalidate-ms', options.revalidateMs, 1000),
+    };
+    const sequenceLength = positiveInteger('sequence', options.sequence, 100_000);
+
+    const fileSet = await ensureFileSet({ directories, seed, cacheDir: options.cacheDir });
+    log(`file set ${fileSet.reused ? 'reused' : 'written'}: ${fileSet.files.length} files, ${(fileSet.totalBytes / 1e6).toFixed(1)} MB in ${fileSet.root}`);
+    const paths = requestPathSequence({ directories }, seed, sequenceLength);
+    const root = fileSet.root;
+    const cacheArgs = ['--cache-bytes', String(cache.capacityBytes), '--max-file-bytes', String(cache.maxFileBytes), '--revalidate-ms', String(cache.revalidateMs)];
+
+    const nodeTarget = (id: string, label: string, role: 'baseline' | 'ceiling', script: string, args: string[]): TargetDefinition => ({
+      id,
+      role,
+      label,
+      launch: async () => ({
+        label,
+        command: process.execPath,
+        args: [script, '--port', '0', '--root', root, '--exit-on-stdin-close', ...args],
+        cwd: REPO_DIR,
+        readiness: { kind: 'announce' },
+      }),
+    });
+
+    return {
+      settings: {
+        fileSet: {
+          generator: 'specweb99-like',
+          generatorVersion: FILESET_GENERATOR_VERSION,
+          directories,
+          seed,
+          files: fileSet.files.length,
+          totalBytes: fileSet.totalBytes,
+          digest: fileSet.digest,
+        },
+        requestMix: {
+          seed,
+          sequenceLength,
+          classShares: SIZE_CLASSES.map((c) => c.requestShare),
+          directoryDistribution: 'zipf(1)',
+          fileDistribution: 'zipf(1) within a class',
+        },
+        cache,
+      },
+
+      fluxTarget(runtime) {
+        const label = `flux (${runtime})`;
+        return {
+          id: `flux/${runtime}`,
+          role: 'flux',
+          runtime,
+          label,
+          launch: async () => ({
+            label,
+            command: process.execPath,
+            args: [FLUX_SERVER, '--runtime', runtime, '--port', '0', '--root', root],
+            cwd: REPO_DIR,
+            readiness: { kind: 'announce' },
+            readyTimeoutMs: 60_000,
+          }),
+        };
+      },
+
+      baselines(): BaselineChoice[] {
+        const choices: BaselineChoice[] = [{ available: true, target: nodeTarget('node-http', 'node:http', 'baseline', NODE_HTTP, cacheArgs) }];
+        const nginx = findNginx();
+        if (!nginx) {
+          choices.push({ available: false, id: 'nginx', reason: 'nginx is not installed (looked on PATH and in the usual places; set NGINX=/path/to/nginx)' });
+        } else {
+          choices.push({
+            available: true,
+            target: {
+              id: 'nginx',
+              role: 'baseline',
+              label: 'nginx',
+              launch: async () => {
+                const port = await findFreePort();
+                const launch = await prepareNginx(nginx, root, port);
+                return {
+                  label: 'nginx',
+                  command: launch.command,
+                  args: launch.args,
+                  readiness: { kind: 'probe', url: `http://127.0.0.1:${port}/` },
+                  cleanup: () => rm(launch.workDir, { recursive: true, force: true }),
+                };
+              },
+            },
+          });
+        }
+        return choices;
+      },
+
+      ceilingTarget() {
+        return nodeTarget('ceiling', 'ceiling (load generator)', 'ceiling', CEILING, []);
+      },
+
+      createLoadClient() {
+        return createAutocannonClient({ paths });
+      },
+    };
+  },
+};

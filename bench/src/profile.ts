@@ -1,0 +1,67 @@
+/**
+ * A profile plugs one kind of server into the harness: how to build its workload, how to start the Flux server
+ * under a runtime, which baselines run beside it, and which load client drives them. See profiles/web.ts.
+ */
+import type { LoadClient } from './load/types.ts';
+import type { LaunchSpec } from './process/target-process.ts';
+
+export type TargetRole = 'flux' | 'baseline' | 'ceiling';
+
+export interface TargetDefinition {
+  /** Unique in a run, stable across runs (history comparisons key on it): `flux/threadpool`, `node-http`, `nginx`, `ceiling`. */
+  readonly id: string;
+  readonly role: TargetRole;
+  /** The Flux runtime, for role 'flux'. */
+  readonly runtime?: string;
+  /** For tables and charts: `flux (threadpool)`, `node:http`. */
+  readonly label: string;
+  /** Resolves how to start the target (may write a config, pick a port). */
+  launch(): Promise<LaunchSpec>;
+}
+
+/** A profile-specific command-line option (`--dirs <n>` for the web profile). */
+export interface ProfileOption {
+  /** commander flags, e.g. `--dirs <n>`. */
+  readonly flags: string;
+  readonly description: string;
+  readonly defaultValue?: string;
+}
+
+export interface PrepareContext {
+  readonly seed: number;
+  /** Values of the profile's own options, by camel-cased name (as commander gives them). */
+  readonly options: Readonly<Record<string, string | undefined>>;
+  /** Progress notes for the user (shown above the progress bar when there is one). */
+  readonly log: (message: string) => void;
+}
+
+export interface PreparedWorkload {
+  /** What to record about the workload (sizes, digests, the mix): it identifies comparable runs. */
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** The Flux server under one runtime. */
+  fluxTarget(runtime: string): TargetDefinition;
+  /** Baselines by id, in display order; `available` false with a reason when one cannot run here. */
+  baselines(): readonly BaselineChoice[];
+  /** The trivial server that measures the load generator's own ceiling. */
+  ceilingTarget(): TargetDefinition;
+  /** A fresh load client for this workload. */
+  createLoadClient(): LoadClient;
+}
+
+export type BaselineChoice =
+  | { readonly available: true; readonly target: TargetDefinition }
+  | { readonly available: false; readonly id: string; readonly reason: string };
+
+export interface Profile {
+  readonly name: string;
+  readonly summary: string;
+  /** Flux runtimes the server can run under (`--runtime=all`). */
+  readonly runtimes: readonly string[];
+  readonly defaultConnections: readonly number[];
+  /** The baseline a ratio is taken against (a baseline id), if any. */
+  readonly referenceBaseline?: string;
+  readonly options: readonly ProfileOption[];
+  /** Whether the Flux server is present (so `--runtime` can fail clearly before building anything). */
+  fluxAvailable(): { available: true } | { available: false; reason: string };
+  prepare(context: PrepareContext): Promise<PreparedWorkload>;
+}

@@ -1,0 +1,106 @@
+/**
+ * Compares two records target by target and connection count by connection count. A change counts only when
+ * it is both significant (a two-sample test on the per-run throughputs, p < alpha) and large enough to matter
+ * (|change| >= minChange). The ceiling target is shown, never judged: it measures the machine, not the code.
+ */
+import { median } from '../stats/descriptive.ts';
+import { InsufficientSamplesError, mannWhitneyU, welchTTest, type TestResult } from '../stats/tests.ts';
+import type { BenchRecord, ResultEntry } from './record.ts';
+
+export type SignificanceTest = 'welch' | 'mann-whitney';
+
+export interface CompareOptions {
+  readonly alpha: number;
+  /** Smallest relative change of the median that counts, e.g. 0.02 for 2%. */
+  readonly minChange: number;
+  readonly test: SignificanceTest;
+}
+
+export const DEFAULT_COMPARE_OPTIONS: CompareOptions = { alpha: 0.05, minChange: 0.02, test: 'welch' };
+
+export type Verdict = 'regression' | 'improvement' | 'no significant change' | 'not enough runs' | 'only in baseline' | 'only in current';
+
+export interface ComparisonRow {
+  readonly target: string;
+  readonly label: string;
+  readonly role: ResultEntry['role'];
+  readonly connections: number;
+  readonly baselineRuns: readonly number[];
+  readonly currentRuns: readonly number[];
+  readonly baselineMedian?: number;
+  readonly currentMedian?: number;
+  /** (current - baseline) / baseline, on medians. */
+  readonly change?: number;
+  readonly test?: TestResult;
+  readonly verdict: Verdict;
+}
+
+export interface Comparison {
+  readonly baselineId: string;
+  readonly currentId: string;
+  readonly rows: readonly ComparisonRow[];
+  /** Settings that differ between the two records (the comparison may not be like for like). */
+  readonly warnings: readonly string[];
+  readonly regressions: number;
+  readonly improvements: number;
+}
+
+function runTest(test: SignificanceTest, a: readonly number[], b: readonly number[]): TestResult {
+  return test === 'welch' ? welchTTest(a, b) : mannWhitneyU(a, b);
+}
+
+function differences(baseline: BenchRecord, current: BenchRecord): string[] {
+  const warnings: string[] = [];
+  const same = (what: string, a: unknown, b: unknown) => {
+    if (JSON.stringify(a) !== JSON.stringify(b)) warnings.push(`${what} differs: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  };
+  if (baseline.profile !== current.profile) warnings.push(`profiles differ: ${baseline.profile} vs ${current.profile}`);
+  same('duration', baseline.settings.durationSeconds, current.settings.durationSeconds);
+  same('workload', baseline.settings.workload, current.settings.workload);
+  same('load client', baseline.settings.loadClient, current.settings.loadClient);
+  same('CPU', baseline.environment.cpuModel, current.environment.cpuModel);
+  same('cores', baseline.environment.cores, current.environment.cores);
+  same('Node.js', baseline.environment.node, current.environment.node);
+  return warnings;
+}
+
+export function compareRecords(baseline: BenchRecord, current: BenchRecord, options: CompareOptions = DEFAULT_COMPARE_OPTIONS): Comparison {
+  const key = (r: ResultEntry) => `${r.target}@${r.connections}`;
+  const before = new Map(baseline.results.map((r) => [key(r), r]));
+  const after = new Map(current.results.map((r) => [key(r), r]));
+  const keys = [...new Set([...after.keys(), ...before.keys()])];
+  const rows: ComparisonRow[] = keys.map((k) => {
+    const b = before.get(k);
+    const c = after.get(k);
+    const any = (c ?? b)!;
+    const baselineRuns = b ? b.runs.map((r) => r.requestsPerSecond) : [];
+    const currentRuns = c ? c.runs.map((r) => r.requestsPerSecond) : [];
+    const common = { target: any.target, label: any.label, role: any.role, connections: any.connections, baselineRuns, currentRuns };
+    if (!b) return { ...common, currentMedian: median(currentRuns), verdict: 'only in current' };
+    if (!c) return { ...common, baselineMedian: median(baselineRuns), verdict: 'only in baseline' };
+    const baselineMedian = median(baselineRuns);
+    const currentMedian = median(currentRuns);
+    const change = baselineMedian > 0 ? (currentMedian - baselineMedian) / baselineMedian : 0;
+    let test: TestResult;
+    try {
+      test = runTest(options.test, currentRuns, baselineRuns);
+    } catch (error) {
+      if (error instanceof InsufficientSamplesError) return { ...common, baselineMedian, currentMedian, change, verdict: 'not enough runs' };
+      throw error;
+    }
+    let verdict: Verdict = 'no significant change';
+    if (any.role !== 'ceiling' && test.p < options.alpha && Math.abs(change) >= options.minChange) {
+      verdict = change < 0 ? 'regression' : 'improvement';
+    }
+    return { ...common, baselineMedian, currentMedian, change, test, verdict };
+  });
+  rows.sort((x, y) => x.connections - y.connections || x.label.localeCompare(y.label));
+  return {
+    baselineId: baseline.id,
+    currentId: current.id,
+    rows,
+    warnings: differences(baseline, current),
+    regressions: rows.filter((r) => r.verdict === 'regression').length,
+    improvements: rows.filter((r) => r.verdict === 'improvement').length,
+  };
+}
