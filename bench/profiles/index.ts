@@ -1,8 +1,9 @@
 /** The profiles the CLI knows, by name. Add a profile here to give it a `pnpm bench <name>` command. */
 import type { Profile } from '../src/profile.ts';
+import { imageScalerProfile } from './image-scaler.ts';
 import { webProfile } from './web.ts';
 
-export const profiles: readonly Profile[] = [webProfile];
+export const profiles: readonly Profile[] = [webProfile, imageScalerProfile];
 
 export function findProfile(name: string): Profile | undefined {
   return profiles.find((profile) => profile.name === name);
