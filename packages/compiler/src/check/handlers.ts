@@ -7,7 +7,9 @@ import { describeParams, sameTypes, type CheckContext, type NodeInfo } from './m
  */
 export function checkHandlers({ model, bag }: CheckContext): void {
   const firstUse = new Map<string, NodeInfo>();
-  for (const node of model.nodes.values()) {
+  // In the order the handle declarations are written, so "first" means first in the text.
+  const handled = [...model.nodes.values()].filter((n) => n.handler !== null).sort((a, b) => a.handler!.loc.start - b.handler!.loc.start);
+  for (const node of handled) {
     const handler = node.handler;
     if (handler === null || node.signature === null) continue;
     const earlier = firstUse.get(handler.handler.value);
