@@ -37,8 +37,9 @@ export function parseHeaderFields(lines: readonly string[], from: number): Recor
   const headers: Record<string, string> = Object.create(null);
   for (let i = from; i < lines.length; i++) {
     const line = lines[i];
+    if (line[0] === ' ' || line[0] === '\t') throw badRequest('obsolete line folding');
     const colon = line.indexOf(':');
-    if (colon <= 0) throw badRequest(line.length > 0 && (line[0] === ' ' || line[0] === '\t') ? 'obsolete line folding' : 'malformed header field');
+    if (colon <= 0) throw badRequest('malformed header field');
     const name = line.slice(0, colon);
     if (!isToken(name)) throw badRequest('malformed header field name');
     const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
