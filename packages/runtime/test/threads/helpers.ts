@@ -10,3 +10,83 @@ export async function withTimeout<T>(promise: Promise<T>, what: string, ms = 500
     clearTimeout(timer);
   }
 }
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { compile } from '@flux/compiler';
+import type { ProgramIR } from '@flux/compiler/ir.ts';
+import type { FlowOutcome, RuntimeKind, SourceContext } from '../../src/api.ts';
+import { start, type FluxServer, type StartOptions } from '../../src/start.ts';
+import { kCore, kInstance } from '../../src/symbols.ts';
+import type { FluxError } from '../../src/errors.ts';
+import { P } from './fixtures/program/threads.ts';
+
+export { P };
+
+const programUrl = new URL('./fixtures/program/threads.flux', import.meta.url);
+export const implementationUrl = new URL('./fixtures/program/threads.ts', import.meta.url);
+
+let cachedIr: ProgramIR | undefined;
+export function threadsIr(): ProgramIR {
+  if (cachedIr !== undefined) return cachedIr;
+  const file = fileURLToPath(programUrl);
+  const result = compile(readFileSync(file, 'utf8'), file);
+  if (result.ir === undefined || result.diagnostics.some((d: { category?: string }) => d.category === 'error')) {
+    throw new Error(`threads.flux does not compile: ${JSON.stringify(result.diagnostics)}`);
+  }
+  cachedIr = result.ir;
+  return cachedIr;
+}
+
+type Ctx = SourceContext<[string, number, number]>;
+
+export interface TestServer {
+  readonly server: FluxServer;
+  /** Source with a session (the third output is the session key). */
+  readonly drive: Ctx;
+  /** Source without a session. */
+  readonly loose: Ctx;
+  readonly probe: Int32Array;
+  /** Runtime errors reported through onError. */
+  readonly errors: FluxError[];
+  /** The runtime instance (ThreadpoolInstance / ThreadInstance / event). */
+  readonly instance: any;
+  emit(op: string, key: number, sess?: number): Promise<FlowOutcome>;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(
+  runtime: RuntimeKind,
+  extra: Partial<Pick<StartOptions, 'threads' | 'queueLimit' | 'maxThreads'>> = {},
+): Promise<TestServer> {
+  const contexts = new Map<string, Ctx>();
+  let gotBoth!: () => void;
+  const both = new Promise<void>((resolve) => (gotBoth = resolve));
+  const errors: FluxError[] = [];
+  const server = await start({
+    ir: threadsIr(),
+    implementation: implementationUrl,
+    runtime,
+    ...extra,
+    options: {
+      onSource: (name: string, ctx: Ctx) => {
+        contexts.set(name, ctx);
+        if (contexts.size === 2) gotBoth();
+      },
+    },
+    onError: (error) => errors.push(error),
+  });
+  await withTimeout(both, 'sources');
+  const probe = new Int32Array(server[kCore].shared.get('probe', P.size * 4));
+  const drive = contexts.get('Drive')!;
+  return {
+    server,
+    drive,
+    loose: contexts.get('Loose')!,
+    probe,
+    errors,
+    instance: server[kInstance],
+    emit: (op, key, sess = 0) => drive.emit(op, key, sess),
+    stop: () => withTimeout(server.stop({ deadlineMs: 2000 }), 'server stop', 10_000),
+  };
+}

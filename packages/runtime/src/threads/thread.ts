@@ -1,0 +1,221 @@
+/**
+ * `thread`: a worker per session (per connection, for a server), as the 2006 runtime had a thread per flow.
+ *
+ * - A session's first flow starts its worker; the session's flows wait for it to be ready (at most `queueLimit`
+ *   flows wait for workers in all), then run on it, interleaved at their awaits.
+ * - When the session has ended and its flows have finished, its worker sends its statistics and is terminated.
+ * - A flow without a session gets a short-lived worker of its own, terminated when the flow ends.
+ * - At most `maxThreads` workers are alive at once; a flow that would need one more is refused: the target's
+ *   handler runs on the main thread with an overload error and the outcome is `{ status: 'overload' }`.
+ * - A worker that dies takes only its session's running flows down (the target's handler runs on the main
+ *   thread with FLUX_ERR_WORKER_DIED); its locks are released and the session's next flow starts a new worker.
+ *
+ * What this costs is the point of having it: every worker is a new V8 isolate that imports the implementation
+ * and runs `setup` (see README, "Threads: costs").
+ */
+
+import type { FlowOutcome, SessionKey } from '../api.ts';
+import type { RuntimeCore, RuntimeInstance } from '../core/core.ts';
+import type { StatsSnapshot } from '../stats/snapshot.ts';
+import { ThreadsBase } from './base.ts';
+import { Errors } from './errors.ts';
+import { threadsSettings, type ThreadsOptions, type ThreadsSettings } from './options.ts';
+import { stoppedOutcome } from './pool.ts';
+import { SessionBook, type SessionRecord } from './sessions.ts';
+import type { FlowJob, WorkerHost, WorkerHostEvents } from './worker-host.ts';
+
+interface SessionWorker {
+  worker: WorkerHost | null;
+  /** Flows waiting for `worker` to be ready. */
+  readonly waiting: ThreadJob[];
+}
+
+interface ThreadJob extends FlowJob {
+  readonly record: SessionRecord<SessionWorker> | null;
+}
+
+/** Who a worker serves: a session, or a single flow without one. */
+type Owner = { readonly kind: 'session'; readonly record: SessionRecord<SessionWorker> } | { readonly kind: 'flow'; readonly state: SessionWorker };
+
+export interface ThreadInstance extends RuntimeInstance {
+  readonly settings: ThreadsSettings;
+  readonly base: ThreadsBase;
+  /** worker_threads.threadId of each live, ready worker. */
+  threadIds(): number[];
+  /** Workers alive now (starting, ready or stopping). */
+  readonly liveWorkers: number;
+}
+
+export async function startThread(core: RuntimeCore, options: ThreadsOptions): Promise<ThreadInstance> {
+  const settings = threadsSettings(options);
+  const base = new ThreadsBase(core, {
+    rows: settings.maxThreads,
+    maxSessions: settings.maxThreads,
+    stats: options.stats,
+    statsTimeoutMs: settings.statsTimeoutMs,
+  });
+  const owners = new Map<WorkerHost, Owner>();
+  const retiring = new Set<Promise<void>>();
+  let nextThreadIndex = 0;
+  let waitingFlows = 0;
+  let overloads = 0;
+  let closed = false;
+
+  const sessions = new SessionBook<SessionWorker>(
+    base.sessionTable,
+    () => ({ worker: null, waiting: [] }),
+    (record) => {
+      const worker = record.extra.worker;
+      record.extra.worker = null;
+      if (worker !== null) retire(worker);
+    },
+  );
+
+  /** Ends a worker that has no more work: final stats, terminate, release its row. */
+  const retire = (worker: WorkerHost): void => {
+    owners.delete(worker);
+    const done = (async () => {
+      await worker.requestStats(settings.statsTimeoutMs);
+      await worker.terminate();
+      base.recover(worker, true);
+    })();
+    retiring.add(done);
+    void done.finally(() => retiring.delete(done));
+  };
+
+  const finish = (job: ThreadJob, outcome: FlowOutcome): void => {
+    if (job.record !== null) sessions.flowEnded(job.record);
+    job.finish(outcome);
+  };
+
+  const settle = (job: ThreadJob, outcome: FlowOutcome | Promise<FlowOutcome>): void => {
+    if (outcome instanceof Promise) outcome.then((o) => finish(job, o));
+    else finish(job, outcome);
+  };
+
+  const events: WorkerHostEvents = {
+    flowDone(host, job, outcome) {
+      finish(job as ThreadJob, outcome);
+      const owner = owners.get(host);
+      if (owner?.kind === 'flow') retire(host);
+    },
+    died(host, detail, orphans) {
+      base.deaths++;
+      base.recover(host, true);
+      const owner = owners.get(host);
+      owners.delete(host);
+      const wasReady = host.threadId !== -1;
+      const error = wasReady ? Errors.workerDied(host.index, detail) : Errors.workerStartFailed(host.index, detail);
+      core.reportError(error);
+      const state = owner === undefined ? null : owner.kind === 'session' ? owner.record.extra : owner.state;
+      const stranded = state === null ? [] : state.waiting.splice(0);
+      waitingFlows -= stranded.length;
+      if (state !== null && state.worker === host) state.worker = null; // the session's next flow starts a new one
+      for (const job of [...orphans, ...stranded]) settle(job as ThreadJob, base.orphaned(job, error));
+    },
+    reportError: core.reportError,
+  };
+
+  const startWorker = (owner: Owner, state: SessionWorker): WorkerHost | null => {
+    const host = base.spawn(nextThreadIndex++, events);
+    if (host === null) return null;
+    owners.set(host, owner);
+    state.worker = host;
+    host.ready.then(
+      () => {
+        if (state.worker !== host) return;
+        waitingFlows -= state.waiting.length;
+        for (const job of state.waiting.splice(0)) host.run(job);
+      },
+      () => {}, // died() settles the waiting flows
+    );
+    return host;
+  };
+
+  const refuse = (source: number, outputs: readonly unknown[]): FlowOutcome | Promise<FlowOutcome> => {
+    overloads++;
+    return base.overload({ source, outputs });
+  };
+
+  const instance: ThreadInstance = {
+    settings,
+    base,
+    get liveWorkers() {
+      return settings.maxThreads - base.freeRowCount;
+    },
+    threadIds() {
+      return [...owners.keys()].filter((w) => w.state === 'ready').map((w) => w.threadId);
+    },
+    dispatch(source: number, outputs: readonly unknown[], session: SessionKey | undefined) {
+      const target = base.plan.sources[source]!.target.name;
+      if (closed) return { status: 'error', node: target, code: Errors.stopped().code, message: 'the server is stopping' };
+      let record: SessionRecord<SessionWorker> | null = null;
+      let state: SessionWorker;
+      let owner: Owner;
+      if (session === undefined) {
+        state = { worker: null, waiting: [] };
+        owner = { kind: 'flow', state };
+      } else {
+        record = sessions.getOrOpen(session);
+        if (record === null) return refuse(source, outputs);
+        state = record.extra;
+        owner = { kind: 'session', record };
+      }
+      if (state.worker === null || !state.worker.alive) {
+        if (waitingFlows >= settings.queueLimit || startWorker(owner, state) === null) return refuse(source, outputs);
+      }
+      const worker = state.worker!;
+      if (worker.state !== 'ready' && waitingFlows >= settings.queueLimit) return refuse(source, outputs);
+      let finishFlow!: (outcome: FlowOutcome) => void;
+      const done = new Promise<FlowOutcome>((resolve) => {
+        finishFlow = resolve;
+      });
+      const job: ThreadJob = { source, outputs, session: record?.token ?? -1, target, finish: finishFlow, record };
+      if (record !== null) sessions.flowStarted(record);
+      if (worker.state === 'ready') worker.run(job);
+      else {
+        state.waiting.push(job);
+        waitingFlows++;
+      }
+      return done;
+    },
+    endSession(key: SessionKey) {
+      sessions.end(key);
+    },
+    async stats() {
+      if (finalStats !== null) return finalStats;
+      return base.stats([...owners.keys()], figures());
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      const live = [...owners.keys()];
+      for (const worker of live) {
+        const owner = owners.get(worker)!;
+        const state = owner.kind === 'session' ? owner.record.extra : owner.state;
+        for (const job of state.waiting.splice(0)) finish(job, stoppedOutcome(job));
+      }
+      waitingFlows = 0;
+      finalStats = await base.stats(live, figures());
+      await Promise.all([...retiring]);
+      await Promise.all(
+        live.map(async (w) => {
+          owners.delete(w);
+          for (const job of await w.terminate()) finish(job as ThreadJob, stoppedOutcome(job));
+          base.recover(w, false); // its work is in finalStats already
+        }),
+      );
+    },
+  };
+
+  let finalStats: StatsSnapshot | null = null;
+  const figures = (): Record<string, number> => ({
+    maxThreads: settings.maxThreads,
+    threadsLive: instance.liveWorkers,
+    sessionsOpen: sessions.size,
+    waitingForWorker: waitingFlows,
+    overloads,
+  });
+
+  return instance;
+}

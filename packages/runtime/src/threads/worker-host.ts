@@ -1,0 +1,186 @@
+/**
+ * The main thread's handle on one worker: starts it, sends it flows, routes what it sends back (flow outcomes,
+ * io calls, error reports, stats snapshots), and tells its owner (pool.ts, thread.ts) when it dies.
+ */
+
+import { Worker } from 'node:worker_threads';
+import type { FlowOutcome } from '../api.ts';
+import { FluxFlowError, type FluxError } from '../errors.ts';
+import { getIoTransport } from '../io/index.ts';
+import type { StatsSnapshot } from '../stats/snapshot.ts';
+import { Errors } from './errors.ts';
+import { applyIo } from './io-forward.ts';
+import { Outbox, unbatch, type FromWorker, type SessionToken, type ToWorker, type WorkerInit } from './protocol.ts';
+
+const ENTRY = new URL('./worker-entry.ts', import.meta.url);
+
+/** One flow on its way to (or running on) a worker. */
+export interface FlowJob {
+  readonly source: number;
+  readonly outputs: readonly unknown[];
+  /** Session token for the lock manager, or -1. */
+  readonly session: SessionToken;
+  /** Name of the source's target node (outcomes that never reached node code name it). */
+  readonly target: string;
+  /** Settles the flow (called exactly once, by the owner). */
+  readonly finish: (outcome: FlowOutcome) => void;
+}
+
+export interface WorkerHostEvents {
+  /** A flow this worker ran has ended (its outcome arrived). */
+  flowDone(host: WorkerHost, job: FlowJob, outcome: FlowOutcome): void;
+  /** The worker exited on its own (not by `terminate`): `orphans` are the flows it was running. */
+  died(host: WorkerHost, detail: string, orphans: FlowJob[]): void;
+  reportError(error: FluxError): void;
+}
+
+export type HostState = 'starting' | 'ready' | 'stopping' | 'gone';
+
+export class WorkerHost {
+  /** SetupContext.thread of this worker. */
+  readonly index: number;
+  /** Its row in the held table. */
+  readonly row: number;
+  /** worker_threads.threadId inside the worker (known once ready). */
+  threadId = -1;
+  state: HostState = 'starting';
+  /** Resolves when setup finished on the worker; rejects with WORKER_START_FAILED if it did not. */
+  readonly ready: Promise<void>;
+  /** Milliseconds from `new Worker` to `ready`. */
+  startMs = 0;
+  /** The last stats snapshot this worker sent. */
+  lastSnapshot: StatsSnapshot | null = null;
+
+  private readonly worker: Worker;
+  private readonly outbox: Outbox<ToWorker>;
+  private readonly events: WorkerHostEvents;
+  private readonly running = new Map<number, FlowJob>();
+  private readonly statsWaiters = new Map<number, (snapshot: StatsSnapshot | null) => void>();
+  private nextId = 1;
+  private uncaught: unknown = undefined;
+  private startFailure: string | null = null;
+
+  constructor(init: WorkerInit, events: WorkerHostEvents) {
+    this.index = init.threadIndex;
+    this.row = init.row;
+    this.events = events;
+    const t0 = performance.now();
+    this.worker = new Worker(ENTRY, { workerData: init, name: `flux-${init.runtime}-${init.threadIndex}` });
+    this.outbox = new Outbox<ToWorker>(this.worker);
+    let readyResolve!: () => void;
+    let readyReject!: (error: unknown) => void;
+    this.ready = new Promise<void>((resolve, reject) => {
+      readyResolve = resolve;
+      readyReject = reject;
+    });
+    this.ready.catch(() => {}); // owners that do not wait for it must not see an unhandled rejection
+
+    this.worker.on('message', (data: FromWorker | FromWorker[]) =>
+      unbatch(data, (message) => {
+        switch (message.t) {
+          case 'ready':
+            this.threadId = message.threadId;
+            this.startMs = performance.now() - t0;
+            if (this.state === 'starting') this.state = 'ready';
+            readyResolve();
+            return;
+          case 'startFailed':
+            this.startFailure = message.message;
+            readyReject(Errors.workerStartFailed(this.index, message.message, Object.assign(new Error(message.message), { stack: message.stack })));
+            void this.worker.terminate();
+            return;
+          case 'done':
+            this.onDone(message.id, message.outcome);
+            return;
+          case 'io':
+            applyIo(getIoTransport(), message.op, message.conn, message.data);
+            return;
+          case 'stats':
+            this.lastSnapshot = message.snapshot;
+            this.statsWaiters.get(message.id)?.(message.snapshot);
+            this.statsWaiters.delete(message.id);
+            return;
+          case 'report': {
+            const cause = message.cause === null ? undefined : Object.assign(new Error(message.cause.message), { stack: message.cause.stack });
+            this.events.reportError(new FluxFlowError(message.code, message.message, message.node, message.source, cause));
+            return;
+          }
+        }
+      }),
+    );
+    this.worker.on('error', (error) => {
+      this.uncaught = error;
+    });
+    this.worker.on('exit', (code) => {
+      const wasStopping = this.state === 'stopping';
+      this.state = 'gone';
+      for (const resolve of this.statsWaiters.values()) resolve(null);
+      this.statsWaiters.clear();
+      if (this.startFailure === null) {
+        readyReject(Errors.workerStartFailed(this.index, `exited with code ${code} during setup`, this.uncaught));
+      }
+      if (wasStopping) return;
+      const orphans = [...this.running.values()];
+      this.running.clear();
+      this.events.died(this, this.describeDeath(code), orphans);
+    });
+  }
+
+  /** Flows running on this worker now. */
+  get load(): number {
+    return this.running.size;
+  }
+
+  get alive(): boolean {
+    return this.state === 'starting' || this.state === 'ready';
+  }
+
+  run(job: FlowJob): void {
+    const id = this.nextId++;
+    this.running.set(id, job);
+    this.outbox.post({ t: 'run', id, source: job.source, outputs: job.outputs, session: job.session });
+  }
+
+  /** This worker's stats, or null if it is gone or does not answer within `timeoutMs`. */
+  requestStats(timeoutMs: number): Promise<StatsSnapshot | null> {
+    if (this.state !== 'ready') return Promise.resolve(null);
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.statsWaiters.delete(id);
+        resolve(null);
+      }, timeoutMs);
+      this.statsWaiters.set(id, (snapshot) => {
+        clearTimeout(timer);
+        resolve(snapshot);
+      });
+      this.outbox.post({ t: 'stats', id });
+    });
+  }
+
+  /** Stops the worker on purpose (its exit is not a death). Returns the flows it was still running. */
+  async terminate(): Promise<FlowJob[]> {
+    if (this.state === 'gone') return [];
+    this.state = 'stopping';
+    const left = [...this.running.values()];
+    this.running.clear();
+    await this.worker.terminate();
+    return left;
+  }
+
+  private onDone(id: number, outcome: FlowOutcome): void {
+    const job = this.running.get(id);
+    if (job === undefined) return;
+    this.running.delete(id);
+    const settled = outcome.status === 'error' && outcome.node === '' ? { ...outcome, node: job.target } : outcome;
+    this.events.flowDone(this, job, settled);
+  }
+
+  private describeDeath(code: number): string {
+    if (this.uncaught !== undefined) {
+      const text = this.uncaught instanceof Error ? this.uncaught.message : String(this.uncaught);
+      return `uncaught error: ${text}`;
+    }
+    return `exited with code ${code}`;
+  }
+}
