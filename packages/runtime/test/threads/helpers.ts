@@ -90,3 +90,12 @@ export async function startTestServer(
     stop: () => withTimeout(server.stop({ deadlineMs: 2000 }), 'server stop', 10_000),
   };
 }
+
+/** Polls `condition` every 10 ms until it holds; rejects after `ms`. */
+export async function waitFor(condition: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
