@@ -142,49 +142,67 @@ function enterCall(flow: Flow, step: Step): Step | null {
 /** Calls a CALL step's function (its locks are held). */
 function invoke(flow: Flow, step: Step): Step | null {
   const stats = flow.stats;
+  const id = step.node.id;
+  const calls = ++stats.nodeCalls[id]!;
+  if (stats.timing && ((calls - 1) & stats.timingMask) === 0) return invokeTimed(flow, step);
+  let result: unknown;
+  try {
+    result = step.fn!.apply(step.thisArg, flow.values as unknown[]);
+  } catch (error) {
+    return fail(flow, step, error, codes.NODE_FAILED, true);
+  }
+  if (result !== undefined && !Array.isArray(result) && isThenable(result)) return awaitResult(flow, step, result, -1);
+  return afterCall(flow, step, result);
+}
+
+/** `invoke` for a call chosen for timing: wall time to the result, CPU time of the synchronous part. */
+function invokeTimed(flow: Flow, step: Step): Step | null {
+  const stats = flow.stats;
   const clock = flow.clock;
   const id = step.node.id;
-  stats.nodeCalls[id]++;
-  const sampled = stats.sampleCpu();
-  const cpu0 = sampled ? clock.cpu() : 0;
+  stats.nodeTimed[id]++;
+  const cpu0 = clock.cpu();
   const t0 = clock.now();
   let result: unknown;
   try {
     result = step.fn!.apply(step.thisArg, flow.values as unknown[]);
   } catch (error) {
     stats.nodeWallMs[id] += clock.now() - t0;
+    stats.nodeCpuUs[id] += clock.cpu() - cpu0;
     return fail(flow, step, error, codes.NODE_FAILED, true);
   }
-  if (sampled) {
-    stats.nodeCpuUs[id] += clock.cpu() - cpu0;
-    stats.nodeCpuSampled[id]++;
-  }
-  if (result !== undefined && !Array.isArray(result) && isThenable(result)) {
-    if (step.elided) {
-      stats.nodeWallMs[id] += clock.now() - t0;
-      result.then(undefined, () => {}); // the flow no longer waits for it; keep its rejection from going unhandled
-      const error = new FluxError(
-        codes.ELIDED_LOCK_YIELDED,
-        `node ${step.node.name} returned a promise, but its locks were elided because it is not an async function; ` +
-          'declare it `async` (or make it synchronous)',
-      );
-      return fail(flow, step, error, codes.ELIDED_LOCK_YIELDED, true);
-    }
-    result.then(
-      (value) => {
-        stats.nodeWallMs[id] += clock.now() - t0;
-        const next = afterCall(flow, step, value);
-        if (next !== null) advance(flow, next);
-      },
-      (error: unknown) => {
-        stats.nodeWallMs[id] += clock.now() - t0;
-        fail(flow, step, error, codes.NODE_FAILED, true);
-      },
-    );
-    return null;
-  }
+  stats.nodeCpuUs[id] += clock.cpu() - cpu0;
+  if (result !== undefined && !Array.isArray(result) && isThenable(result)) return awaitResult(flow, step, result, t0);
   stats.nodeWallMs[id] += clock.now() - t0;
   return afterCall(flow, step, result);
+}
+
+/** A node returned a thenable: continue the flow when it settles. `t0` >= 0: add the wall time then. */
+function awaitResult(flow: Flow, step: Step, result: PromiseLike<unknown>, t0: number): Step | null {
+  const stats = flow.stats;
+  const id = step.node.id;
+  if (step.elided) {
+    if (t0 >= 0) stats.nodeWallMs[id] += flow.clock.now() - t0;
+    Promise.resolve(result).catch(() => {}); // the flow no longer waits for it; keep a rejection from going unhandled
+    const error = new FluxError(
+      codes.ELIDED_LOCK_YIELDED,
+      `node ${step.node.name} returned a promise, but its locks were elided because it is not an async function; ` +
+        'declare it `async` (or make it synchronous)',
+    );
+    return fail(flow, step, error, codes.ELIDED_LOCK_YIELDED, true);
+  }
+  result.then(
+    (value) => {
+      if (t0 >= 0) stats.nodeWallMs[id] += flow.clock.now() - t0;
+      const next = afterCall(flow, step, value);
+      if (next !== null) advance(flow, next);
+    },
+    (error: unknown) => {
+      if (t0 >= 0) stats.nodeWallMs[id] += flow.clock.now() - t0;
+      fail(flow, step, error, codes.NODE_FAILED, true);
+    },
+  );
+  return null;
 }
 
 function afterCall(flow: Flow, step: Step, result: unknown): Step | null {

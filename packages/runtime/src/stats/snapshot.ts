@@ -8,14 +8,15 @@ export interface NodeStats {
   calls: number;
   /** Times the node failed (abstract nodes: no case matched, a predicate or lock acquisition failed). */
   errors: number;
-  /** Total wall time in ms from call to result (concrete nodes only; includes awaiting a promise). */
-  wallMs: number;
   /**
-   * Estimated total CPU time in ms of the synchronous part of the calls: CPU is measured on a sample of calls
-   * (`cpuSampled` of them) and scaled to `calls`.
+   * Estimated total wall time in ms from call to result (concrete nodes only; includes awaiting a promise):
+   * the mean over the `timed` calls times `calls`.
    */
+  wallMs: number;
+  /** Estimated total CPU time in ms of the synchronous part of the calls, scaled the same way. */
   cpuMs: number;
-  cpuSampled: number;
+  /** Calls whose times were measured (see StatsOptions.timingSampleEvery). */
+  timed: number;
 }
 
 export interface EdgeStats {
@@ -59,7 +60,7 @@ export interface StatsSnapshot {
 }
 
 export function emptyNodeStats(): NodeStats {
-  return { calls: 0, errors: 0, wallMs: 0, cpuMs: 0, cpuSampled: 0 };
+  return { calls: 0, errors: 0, wallMs: 0, cpuMs: 0, timed: 0 };
 }
 
 /** Sums snapshots of the same program (e.g. one per worker). An empty list gives an empty snapshot. */
@@ -87,7 +88,7 @@ export function mergeSnapshots(snapshots: readonly StatsSnapshot[], runtime?: st
       m.errors += n.errors;
       m.wallMs += n.wallMs;
       m.cpuMs += n.cpuMs;
-      m.cpuSampled += n.cpuSampled;
+      m.timed += n.timed;
     }
     for (const e of s.edges) {
       const key = `${e.from}\u0000${e.to}`;
