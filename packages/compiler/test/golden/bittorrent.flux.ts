@@ -5,7 +5,9 @@ import type { MaybePromise, SourceContext, SetupContext } from "@flux/runtime/ap
 export interface BittorrentNodes {
   ContactTracker(...inputs: [torrent: Torrent]): MaybePromise<[reply: TrackerReply]>;
   UpdatePeerList(...inputs: [reply: TrackerReply]): MaybePromise<void>;
+  MeasureRates(...inputs: [round: number]): MaybePromise<[round: number]>;
   RankPeers(...inputs: [round: number]): MaybePromise<[ranking: readonly PeerId[]]>;
+  PickOptimistic(...inputs: [ranking: readonly PeerId[]]): MaybePromise<[ranking: readonly PeerId[]]>;
   UpdateChokes(...inputs: [ranking: readonly PeerId[]]): MaybePromise<[changed: readonly PeerId[]]>;
   SendChokes(...inputs: [changed: readonly PeerId[]]): MaybePromise<void>;
   FindIdlePeers(...inputs: [now: number]): MaybePromise<[idle: readonly PeerId[]]>;
@@ -26,7 +28,9 @@ export interface BittorrentNodes {
   HandleBitfield(...inputs: [conn: Conn, peer: PeerId, message: PeerMessage]): MaybePromise<[conn: Conn, peer: PeerId]>;
   HandleHave(...inputs: [conn: Conn, peer: PeerId, message: PeerMessage]): MaybePromise<[conn: Conn, peer: PeerId]>;
   IgnoreMessage(...inputs: [conn: Conn, peer: PeerId, message: PeerMessage]): MaybePromise<[conn: Conn, peer: PeerId]>;
-  RequestBlocks(...inputs: [conn: Conn, peer: PeerId]): MaybePromise<[conn: Conn, peer: PeerId]>;
+  PickBlocks(...inputs: [conn: Conn, peer: PeerId]): MaybePromise<[conn: Conn, peer: PeerId, wanted: readonly { index: PieceIndex; begin: number; length: number }[]]>;
+  PickEndgameBlocks(...inputs: [conn: Conn, peer: PeerId]): MaybePromise<[conn: Conn, peer: PeerId, wanted: readonly { index: PieceIndex; begin: number; length: number }[]]>;
+  SendRequests(...inputs: [conn: Conn, peer: PeerId, wanted: readonly { index: PieceIndex; begin: number; length: number }[]]): MaybePromise<[conn: Conn, peer: PeerId]>;
   UpdateInterest(...inputs: [conn: Conn, peer: PeerId]): MaybePromise<[conn: Conn, peer: PeerId]>;
   VerifyPiece(...inputs: [conn: Conn, peer: PeerId, index: PieceIndex]): MaybePromise<[conn: Conn, peer: PeerId, index: PieceIndex]>;
   SendHave(...inputs: [conn: Conn, peer: PeerId, index: PieceIndex]): MaybePromise<[conn: Conn, peer: PeerId]>;
@@ -53,6 +57,8 @@ export interface BittorrentPredicates {
   IsBitfield(value: PeerMessage): MaybePromise<boolean>;
   IsHave(value: PeerMessage): MaybePromise<boolean>;
   IsPieceComplete(value: PieceIndex): MaybePromise<boolean>;
+  IsOptimisticRound(value: number): MaybePromise<boolean>;
+  InEndgame(value: PeerId): MaybePromise<boolean>;
 }
 
 export interface BittorrentSessions {

@@ -17,6 +17,8 @@ typedef piece IsPiece;
 typedef bitfield IsBitfield;
 typedef have IsHave;
 typedef piececomplete IsPieceComplete;
+typedef optimistic IsOptimisticRound;
+typedef endgame InEndgame;
 
 // Sources
 TrackerTimer () => (torrent: Torrent);
@@ -36,9 +38,14 @@ TrackerUpdate = ContactTracker -> UpdatePeerList;
 ContactTracker (torrent: Torrent) => (reply: TrackerReply);
 UpdatePeerList (reply: TrackerReply) => ();
 
-// Choking: every round, unchoke the peers that upload to us fastest.
-ChokeRound = RankPeers -> UpdateChokes -> SendChokes;
+// Choking: every round, unchoke the peers that upload to us fastest; every third round also
+// unchokes one more peer at random (the optimistic unchoke).
+ChokeRound (round: number) => ();
+ChokeRound:[optimistic] = MeasureRates -> RankPeers -> PickOptimistic -> UpdateChokes -> SendChokes;
+ChokeRound:[_] = MeasureRates -> RankPeers -> UpdateChokes -> SendChokes;
+MeasureRates (round: number) => (round: number);
 RankPeers (round: number) => (ranking: readonly PeerId[]);
+PickOptimistic (ranking: readonly PeerId[]) => (ranking: readonly PeerId[]);
 UpdateChokes (ranking: readonly PeerId[]) => (changed: readonly PeerId[]);
 SendChokes (changed: readonly PeerId[]) => ();
 
@@ -81,7 +88,14 @@ HandlePiece (conn: Conn, peer: PeerId, message: PeerMessage) => (conn: Conn, pee
 HandleBitfield (conn: Conn, peer: PeerId, message: PeerMessage) => (conn: Conn, peer: PeerId);
 HandleHave (conn: Conn, peer: PeerId, message: PeerMessage) => (conn: Conn, peer: PeerId);
 IgnoreMessage (conn: Conn, peer: PeerId, message: PeerMessage) => (conn: Conn, peer: PeerId);
+
+// Ask the peer for blocks we lack; near the end (endgame) ask for every outstanding block.
 RequestBlocks (conn: Conn, peer: PeerId) => (conn: Conn, peer: PeerId);
+RequestBlocks:[_, !endgame] = PickBlocks -> SendRequests;
+RequestBlocks:[_, endgame] = PickEndgameBlocks -> SendRequests;
+PickBlocks (conn: Conn, peer: PeerId) => (conn: Conn, peer: PeerId, wanted: readonly { index: PieceIndex; begin: number; length: number }[]);
+PickEndgameBlocks (conn: Conn, peer: PeerId) => (conn: Conn, peer: PeerId, wanted: readonly { index: PieceIndex; begin: number; length: number }[]);
+SendRequests (conn: Conn, peer: PeerId, wanted: readonly { index: PieceIndex; begin: number; length: number }[]) => (conn: Conn, peer: PeerId);
 UpdateInterest (conn: Conn, peer: PeerId) => (conn: Conn, peer: PeerId);
 
 // A received block may complete its piece: verify it, announce it, and lose interest in peers
@@ -100,7 +114,9 @@ atomic Message:{conn(session)};
 atomic NewPeer:{conn(session)};
 atomic AddPeer:{peers};
 atomic UpdatePeerList:{peers};
+atomic MeasureRates:{peers};
 atomic RankPeers:{peers?};
+atomic PickOptimistic:{peers?};
 atomic UpdateChokes:{peers};
 atomic FindIdlePeers:{peers?};
 atomic HandleChoke:{peers};
