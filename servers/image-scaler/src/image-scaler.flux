@@ -22,7 +22,8 @@ StoreInCache (conn: Conn, request: ScaleRequest, answer: Answer) => (conn: Conn,
 Write (conn: Conn, request: ScaleRequest, answer: Answer) => (conn: Conn, request: ScaleRequest);
 Complete (conn: Conn, request: ScaleRequest) => ();
 
-source Listen => Page;
+// A session per connection: under `thread` a connection's requests share one worker (started by its first).
+source Listen {session: ConnectionOf} => Page;
 
 Page = ReadRequest -> Serve -> Write -> Complete;
 

@@ -25,7 +25,9 @@ export interface ImageScalerPredicates {
   IsComputedElsewhere(value: Answer): MaybePromise<boolean>;
 }
 
-export interface ImageScalerSessions {}
+export interface ImageScalerSessions {
+  ConnectionOf(...outputs: [conn: Conn, request: HttpRequest]): string | number;
+}
 
 export interface ImageScalerHandlers {
   RejectRequest(error: unknown, ...inputs: [conn: Conn, request: HttpRequest]): MaybePromise<void>;

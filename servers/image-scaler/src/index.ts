@@ -162,6 +162,6 @@ export default {
   sources: { Listen: (ctx) => listen(ctx) },
   nodes: { ReadRequest, ReportStats, CheckCache, AwaitOwner, TakeResult, ReadImage, Scale, StoreInCache, Write, Complete },
   predicates: { IsStatsRequest, IsReady, IsComputedElsewhere },
-  sessions: {},
+  sessions: { ConnectionOf: (conn: Conn) => conn.id },
   handlers: { RejectRequest, FailRequest, FailImage, FailScale, AbortWrite, AbortComplete },
 } satisfies ImageScalerImplementation;

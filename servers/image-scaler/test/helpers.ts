@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'node:http';
+import { request, type Agent } from 'node:http';
 import { RUNTIME_KINDS } from '@flux/runtime';
 import type { RuntimeKind } from '@flux/runtime';
 import { TEST_IMAGES, writeCorpus } from '../src/corpus/corpus.ts';
@@ -39,10 +39,10 @@ export interface Reply {
   readonly body: Buffer;
 }
 
-/** One GET (or other method) over a fresh connection, bounded in time. */
-export function get(base: string, path: string, init: { method?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+/** One GET (or other method), over a fresh connection unless an agent is given; bounded in time. */
+export function get(base: string, path: string, init: { method?: string; headers?: Record<string, string>; agent?: Agent } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(base + path, { method: init.method ?? 'GET', headers: init.headers, agent: false, timeout: 10_000 }, (res) => {
+    const req = request(base + path, { method: init.method ?? 'GET', headers: init.headers, agent: init.agent ?? false, timeout: 10_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -54,7 +54,7 @@ export function get(base: string, path: string, init: { method?: string; headers
   });
 }
 
-export async function stats(base: string): Promise<Record<string, number>> {
-  const reply = await get(base, '/stats');
+export async function stats(base: string, agent?: Agent): Promise<Record<string, number>> {
+  const reply = await get(base, '/stats', { agent });
   return JSON.parse(reply.body.toString()) as Record<string, number>;
 }

@@ -2,6 +2,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Agent } from 'node:http';
 import sharp from 'sharp';
 import { availableRuntimes, get, imageDirectory, startTestServer, stats } from './helpers.ts';
 import type { RunningScaler } from '../src/server.ts';
@@ -12,10 +13,16 @@ after(() => images.remove());
 for (const runtime of await availableRuntimes()) {
   describe(`image-scaler under ${runtime}`, () => {
     let server: RunningScaler;
+    // Keep-alive, as real clients do (and under `thread` a connection keeps its worker).
+    const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+    const fetch = (path: string, init: Parameters<typeof get>[2] = {}) => get(server.url, path, { agent, ...init });
     before(async () => {
       server = await startTestServer(runtime, images.dir);
     });
-    after(() => server.stop());
+    after(async () => {
+      agent.destroy();
+      await server.stop();
+    });
 
     test('scales to the size and format asked for, with Content-Type, ETag and Cache-Control', async () => {
       const cases = [
@@ -26,7 +33,7 @@ for (const runtime of await availableRuntimes()) {
         { path: '/images/small.avif?w=64', size: [64, 64], format: 'jpeg', type: 'image/jpeg' },
       ];
       for (const c of cases) {
-        const reply = await get(server.url, c.path);
+        const reply = await fetch(c.path);
         assert.equal(reply.status, 200, c.path);
         assert.equal(reply.headers['content-type'], c.type);
         assert.match(String(reply.headers['etag']), /^"[A-Za-z0-9_-]+"$/);
@@ -39,35 +46,37 @@ for (const runtime of await availableRuntimes()) {
 
     test('a second request is a hit with the same bytes; If-None-Match gives 304; HEAD gives no body', async () => {
       const path = '/images/photo.webp?w=77&format=jpeg';
-      const before = await stats(server.url);
-      const first = await get(server.url, path);
-      const second = await get(server.url, path);
-      const after = await stats(server.url);
+      const before = await stats(server.url, agent);
+      const first = await fetch(path);
+      const second = await fetch(path);
+      const after = await stats(server.url, agent);
       assert.equal(after['misses']! - before['misses']!, 1);
       assert.equal(after['hits']! - before['hits']!, 1);
       assert.equal(after['scaled']! - before['scaled']!, 1);
       assert.deepEqual(second.body, first.body);
       assert.equal(second.headers['etag'], first.headers['etag']);
-      const notModified = await get(server.url, path, { headers: { 'If-None-Match': String(first.headers['etag']) } });
+      const notModified = await fetch(path, { headers: { 'If-None-Match': String(first.headers['etag']) } });
       assert.equal(notModified.status, 304);
       assert.equal(notModified.body.length, 0);
-      const head = await get(server.url, path, { method: 'HEAD' });
+      const head = await fetch(path, { method: 'HEAD' });
       assert.equal(head.status, 200);
       assert.equal(head.headers['content-length'], String(first.body.length));
       assert.equal(head.body.length, 0);
     });
 
     test('concurrent misses for one key compute it once', async () => {
-      const path = '/images/landscape.jpg?w=333&h=222&format=avif';
-      const before = await stats(server.url);
-      const replies = await Promise.all(Array.from({ length: 6 }, () => get(server.url, path)));
-      const after = await stats(server.url);
+      const path = '/images/large.jpg?w=1200&format=avif&q=60';
+      // Six open connections first (under `thread` each starts its worker), so the six requests arrive together.
+      await Promise.all(Array.from({ length: 6 }, () => fetch('/stats')));
+      const before = await stats(server.url, agent);
+      const replies = await Promise.all(Array.from({ length: 6 }, () => fetch(path)));
+      const after = await stats(server.url, agent);
       for (const reply of replies) {
         assert.equal(reply.status, 200);
         assert.deepEqual(reply.body, replies[0]!.body);
       }
       assert.equal(after['scaled']! - before['scaled']!, 1, 'scaled once');
-      // The six arrive together and an AVIF encode takes milliseconds: several find the key in flight.
+      // The six arrive together and this AVIF encode takes tens of milliseconds: several find the key in flight.
       assert.ok(after['misses']! - before['misses']! >= 2, JSON.stringify({ before, after }));
       const served = (after['hits']! - before['hits']!) + (after['misses']! - before['misses']!);
       assert.equal(served, 6);
@@ -92,16 +101,16 @@ for (const runtime of await availableRuntimes()) {
         ['/images/truncated.jpg?w=10', 422],
         ['/images/bomb.png?w=10', 422, 'SCALER_ERR_IMAGE_TOO_LARGE'],
       ];
-      const results = await Promise.all(expect.map(([path]) => get(server.url, path)));
+      const results = await Promise.all(expect.map(([path]) => fetch(path)));
       results.forEach((reply, i) => {
         const [path, status, code] = expect[i]!;
         assert.equal(reply.status, status, path);
         const body = JSON.parse(reply.body.toString()) as { error: string };
         if (code !== undefined) assert.equal(body.error, code);
       });
-      const post = await get(server.url, '/images/landscape.jpg?w=10', { method: 'DELETE' });
+      const post = await fetch('/images/landscape.jpg?w=10', { method: 'DELETE' });
       assert.equal(post.status, 405);
-      const still = await get(server.url, '/images/landscape.jpg?w=10');
+      const still = await fetch('/images/landscape.jpg?w=10');
       assert.equal(still.status, 200);
     });
   });

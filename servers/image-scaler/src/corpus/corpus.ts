@@ -75,4 +75,6 @@ export const TEST_IMAGES: readonly CorpusImage[] = [
   { name: 'portrait.png', width: 300, height: 500, format: 'png', seed: 2 },
   { name: 'photo.webp', width: 800, height: 600, format: 'webp', seed: 3 },
   { name: 'small.avif', width: 256, height: 256, format: 'avif', seed: 4 },
+  // Slow enough to scale that concurrent requests for it overlap.
+  { name: 'large.jpg', width: 2400, height: 1800, format: 'jpeg', seed: 5 },
 ];

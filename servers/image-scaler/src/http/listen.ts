@@ -45,6 +45,8 @@ export async function listen(ctx: SourceContext<[Conn, HttpRequest]>): Promise<v
 
 function serveConnection(ctx: SourceContext<[Conn, HttpRequest]>, socket: Socket): void {
   const conn = io.register(socket);
+  // The connection is the session (see image-scaler.flux): its end lets the thread runtime retire its worker.
+  socket.once('close', () => ctx.endSession(conn.id));
   socket.setTimeout(IDLE_TIMEOUT_MS, () => socket.destroy());
   let buffered: Buffer = Buffer.alloc(0);
   let busy = false;
