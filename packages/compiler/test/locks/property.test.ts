@@ -100,7 +100,7 @@ test('property: the final lock schedule never takes a lock below one it holds, n
       const roots = ir.nodes.filter((n) => !referenced.has(n.id) || ir.sources.some((s) => s.target === n.id));
       for (const root of roots) simulate(ir, root, new Map(), []);
     }),
-    { numRuns: 300 },
+    { numRuns: Number(process.env.FLUX_PROPERTY_RUNS ?? 300) },
   );
 });
 
