@@ -3,11 +3,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent } from 'node:http';
+import { symlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { availableRuntimes, get, imageDirectory, startTestServer, stats } from './helpers.ts';
 import type { RunningScaler } from '../src/server.ts';
 
 const images = await imageDirectory();
+// A symlink to itself: opening it fails with ELOOP, an error no node expects, so ReadImage throws it (500).
+await symlink('loop.jpg', join(images.dir, 'loop.jpg'));
 after(() => images.remove());
 
 for (const runtime of await availableRuntimes()) {
@@ -84,6 +88,18 @@ for (const runtime of await availableRuntimes()) {
       assert.equal(after['coalesced']! - before['coalesced']!, after['misses']! - before['misses']! - 1);
     });
 
+    test('one cache for all threads: a result stored by one connection is a hit on every other', async () => {
+      const path = '/images/portrait.png?w=90&format=webp';
+      await fetch(path);
+      const before = await stats(server.url, agent);
+      // Fresh connections: under `thread` each runs on a worker of its own, under `threadpool` on any worker.
+      const replies = await Promise.all(Array.from({ length: 4 }, () => get(server.url, path)));
+      const after = await stats(server.url, agent);
+      assert.ok(replies.every((r) => r.status === 200));
+      assert.equal(after['hits']! - before['hits']!, 4);
+      assert.equal(after['scaled']! - before['scaled']!, 0);
+    });
+
     test('bad requests get the right status and the server keeps serving', async () => {
       const expect: [string, number, string?][] = [
         ['/images/missing.jpg?w=10', 404],
@@ -100,6 +116,7 @@ for (const runtime of await availableRuntimes()) {
         ['/images/corrupt.jpg?w=10', 422],
         ['/images/truncated.jpg?w=10', 422],
         ['/images/bomb.png?w=10', 422, 'SCALER_ERR_IMAGE_TOO_LARGE'],
+        ['/images/loop.jpg?w=10', 500, 'SCALER_ERR_INTERNAL'],
       ];
       const results = await Promise.all(expect.map(([path]) => fetch(path)));
       results.forEach((reply, i) => {
@@ -115,3 +132,38 @@ for (const runtime of await availableRuntimes()) {
     });
   });
 }
+
+describe('a cache bounded in bytes', () => {
+  let server: RunningScaler;
+  before(async () => {
+    // 64 KiB: room for a handful of small results.
+    server = await startTestServer('event', images.dir, { cacheBytes: 64 * 1024, maxEntryBytes: 32 * 1024 });
+  });
+  after(() => server.stop());
+
+  test('evicts to stay within its capacity and counts it', async () => {
+    const widths = Array.from({ length: 24 }, (_, i) => 150 + i * 7);
+    for (const w of widths) assert.equal((await get(server.url, `/images/photo.webp?w=${w}&format=webp`)).status, 200);
+    const filled = await stats(server.url);
+    assert.equal(filled['misses'], widths.length);
+    assert.ok(filled['evictions']! > 0, JSON.stringify(filled));
+    assert.ok(filled['bytes']! <= filled['capacityBytes']!);
+    assert.equal(filled['rejected'], 0);
+    assert.equal(filled['entries'], widths.length - filled['evictions']!);
+    // The latest result is still cached; the first one was evicted long ago.
+    await get(server.url, `/images/photo.webp?w=${widths.at(-1)}&format=webp`);
+    await get(server.url, `/images/photo.webp?w=${widths[0]}&format=webp`);
+    const after = await stats(server.url);
+    assert.equal(after['hits']! - filled['hits']!, 1);
+    assert.equal(after['misses']! - filled['misses']!, 1);
+  });
+
+  test('a result larger than an entry may be is answered but not kept', async () => {
+    const before = await stats(server.url);
+    const reply = await get(server.url, '/images/large.jpg?w=1000&format=png');
+    assert.equal(reply.status, 200);
+    assert.ok(reply.body.length > 32 * 1024);
+    const after = await stats(server.url);
+    assert.equal(after['rejected']! - before['rejected']!, 1);
+  });
+});
