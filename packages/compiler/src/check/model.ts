@@ -7,7 +7,6 @@ import type {
   ImportSpecifier,
   ImportTypeDeclaration,
   LockSpec,
-  Name,
   NodeDeclaration,
   SourceDeclaration,
   TypedefDeclaration,
@@ -98,8 +97,4 @@ export function sameTypes(a: readonly Param[], b: readonly Param[]): boolean {
 
 export function lockSpecsOf(node: NodeInfo): LockSpec[] {
   return node.atomics.flatMap((a) => a.locks);
-}
-
-export function nameSpan(name: Name): Span {
-  return name.loc;
 }

@@ -9,8 +9,7 @@ import { programNameOf } from '../codegen/ir.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { formatDiagnostics, formatDiagnosticsJson } from '../diagnostics/format.ts';
 import { compile, checkProgram } from '../index.ts';
-import type { Source } from '../language/source.ts';
-import { createSource } from '../language/source.ts';
+import { createSource, type Source } from '../language/source.ts';
 
 export const RUNTIMES = ['event', 'threadpool', 'thread'] as const;
 export type RuntimeName = (typeof RUNTIMES)[number];

@@ -80,8 +80,3 @@ export class DiagnosticBag {
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.category === 'error');
 }
-
-/** Sorts by position, keeping report order for equal positions (Array.prototype.sort is stable). */
-export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  return [...diagnostics].sort((a, b) => (a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1));
-}

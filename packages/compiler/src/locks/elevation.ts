@@ -1,4 +1,4 @@
-import type { LockMode } from './order.ts';
+import { strongerOrEqual as stronger, type LockMode } from './order.ts';
 
 /**
  * Deadlock avoidance by lock elevation, over an abstract description of the program (so that the property
@@ -92,7 +92,6 @@ interface WalkState {
 
 type LockSets = Map<string, Map<number, { mode: LockMode; elevated: boolean }>>;
 
-const stronger = (held: LockMode, needed: LockMode): boolean => held === 'write' || needed === 'read';
 
 export function elevateLocks(graph: LockGraph): ElevationResult {
   const sets: LockSets = new Map();

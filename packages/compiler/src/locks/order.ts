@@ -24,6 +24,7 @@ export function canonicalOrder(locks: Iterable<LockId>): LockId[] {
   return [...byKey.values()].sort(compareLocks);
 }
 
+/** True when holding a lock in mode `held` covers a need for mode `needed` (a writer covers a reader). */
 export function strongerOrEqual(held: LockMode, needed: LockMode): boolean {
   return held === 'write' || needed === 'read';
 }
