@@ -88,6 +88,12 @@ for (const runtime of await availableRuntimes()) {
       assert.equal(after['coalesced']! - before['coalesced']!, after['misses']! - before['misses']! - 1);
     });
 
+    test('concurrent requests for a source that fails all get its error, and nothing stays in flight', async () => {
+      const replies = await Promise.all(Array.from({ length: 5 }, () => fetch('/images/corrupt.jpg?w=31&format=webp')));
+      assert.deepEqual(replies.map((r) => r.status), [422, 422, 422, 422, 422]);
+      assert.equal((await stats(server.url, agent))['inflight'], 0);
+    });
+
     test('one cache for all threads: a result stored by one connection is a hit on every other', async () => {
       const path = '/images/portrait.png?w=90&format=webp';
       await fetch(path);
