@@ -4,7 +4,7 @@
  * Prints a line with the server's URL once it listens; SIGINT / SIGTERM stop it cleanly (exit 0).
  */
 
-import { runServer } from '@flux/runtime';
+import { runServer } from '@flux/runtime/cli/run-server.ts';
 import { whenListening } from './src/listen/listening.ts';
 import { DEFAULTS } from './src/options.ts';
 import { IMPLEMENTATION, PROGRAM_FILE } from './src/program.ts';

@@ -5,7 +5,7 @@
 
 import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { SetupContext } from '@flux/runtime';
+import type { SetupContext } from '@flux/runtime/api.ts';
 import { FileCache, type FileCacheOptions } from './cache/file-cache.ts';
 import { OptionError, readOptions, type WebOptions } from './options.ts';
 

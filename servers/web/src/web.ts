@@ -3,8 +3,8 @@
  * web.flux wires together, checked against the program by the generated WebImplementation interface.
  */
 
-import { io } from '@flux/runtime';
-import type { Conn, SetupContext, SourceContext } from '@flux/runtime';
+import { io } from '@flux/runtime/io/index.ts';
+import type { Conn, SetupContext, SourceContext } from '@flux/runtime/api.ts';
 import type { WebImplementation } from './web.flux.ts';
 import { listen } from './listen/listen.ts';
 import { readOptions } from './options.ts';

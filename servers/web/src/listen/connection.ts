@@ -12,7 +12,7 @@
  */
 
 import type { Socket } from 'node:net';
-import type { Conn, FlowOutcome } from '@flux/runtime';
+import type { Conn, FlowOutcome } from '@flux/runtime/api.ts';
 import { scanFraming } from '../http/framing.ts';
 import { simpleResponse } from '../http/response.ts';
 import type { WebOptions } from '../options.ts';

@@ -6,7 +6,7 @@
 
 import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
-import type { Conn, SourceContext } from '@flux/runtime';
+import type { Conn, SourceContext } from '@flux/runtime/api.ts';
 import { simpleResponse } from '../http/response.ts';
 import type { WebOptions } from '../options.ts';
 import { Connection } from './connection.ts';

@@ -1,6 +1,7 @@
 /** The error handlers: every failure on a flow's path ends in exactly one of these, which answers for it. */
 
-import { io, codes } from '@flux/runtime';
+import { io } from '@flux/runtime/io/index.ts';
+import { codes } from '@flux/runtime/errors.ts';
 import type { Conn, Request, CacheResult, Resource } from '../types.ts';
 import { HttpError, statusOfFileError, webCodes } from '../http/errors.ts';
 import { simpleResponse } from '../http/response.ts';

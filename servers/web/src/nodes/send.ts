@@ -1,7 +1,7 @@
 /** Writing responses: from the cache, a redirect, a file read whole, a large file streamed from disk. */
 
 import { open } from 'node:fs/promises';
-import { io, getIoTransport } from '@flux/runtime';
+import { io, getIoTransport } from '@flux/runtime/io/index.ts';
 import type { Conn, CacheResult, LoadedFile, Request, Resource } from '../types.ts';
 import { bodyRange, decide } from '../http/conditional.ts';
 import { HttpError, webCodes } from '../http/errors.ts';

@@ -23,7 +23,7 @@ export function get(
         res.on('error', reject);
       },
     );
-    req.setTimeout(5000, () => req.destroy(new Error(`timed out: ${path}`)));
+    req.setTimeout(15_000, () => req.destroy(new Error(`timed out: ${path}`)));
     req.on('error', reject);
     req.end();
   });

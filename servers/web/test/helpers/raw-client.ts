@@ -55,7 +55,7 @@ export class RawClient {
 
   /** Reads one response; `head` when the request was HEAD (no body follows whatever Content-Length says). */
   async response(options: { head?: boolean; timeoutMs?: number } = {}): Promise<RawResponse> {
-    const deadline = Date.now() + (options.timeoutMs ?? 5000);
+    const deadline = Date.now() + (options.timeoutMs ?? 15_000);
     for (;;) {
       const parsed = this.tryParse(options.head ?? false);
       if (parsed !== null) return parsed;
@@ -65,7 +65,7 @@ export class RawClient {
   }
 
   /** Resolves when the server closes the connection; throws if it does not within `timeoutMs`. */
-  async waitClosed(timeoutMs = 5000): Promise<void> {
+  async waitClosed(timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.ended) await this.waitForData(deadline);
   }
