@@ -63,8 +63,12 @@ export interface ErrorAnswer {
   readonly message: string;
 }
 
-/** How an error is answered: its own status for a ScalerError, 500 with a generic message otherwise. */
+/** The runtime's code for a flow refused by admission control. */
+const OVERLOAD = 'FLUX_ERR_OVERLOAD';
+
+/** How an error is answered: its own status for a ScalerError, 503 for overload, 500 with a generic message otherwise. */
 export function answerFor(error: unknown): ErrorAnswer {
   if (error instanceof ScalerError) return { status: error.status, code: error.code, message: error.message };
+  if ((error as { code?: unknown } | null)?.code === OVERLOAD) return { status: 503, code: 'SCALER_ERR_OVERLOADED', message: 'server overloaded, try again' };
   return { status: 500, code: 'SCALER_ERR_INTERNAL', message: 'internal error' };
 }

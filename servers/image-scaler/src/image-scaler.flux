@@ -51,6 +51,8 @@ atomic StoreInCache:{cache!};
 // Error paths: each answers the error (400, 404, 415, 422; 500 for anything unexpected) and frees an in-flight
 // claim the flow owns, so that requests waiting on it go on. A failure while writing can only drop the connection.
 handle error ReadRequest => RejectRequest;
+// The target's own handler: admission control refusing a flow (503), a worker dying under it (500).
+handle error Page => RejectRequest;
 handle error ReportStats => FailRequest;
 handle error CheckCache => FailRequest;
 handle error AwaitOwner => FailImage;
