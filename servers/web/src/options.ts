@@ -26,7 +26,7 @@ export const DEFAULTS = {
   /** Bytes of file bodies the shared cache holds. */
   cacheBytes: 64 * 1024 * 1024,
   /** Files up to this size are cached; larger ones are streamed from disk on every request. */
-  cacheFileBytes: 1024 * 1024,
+  maxFileBytes: 1024 * 1024,
   /** A cache hit stats the file again when its entry was last checked longer ago than this (0: every hit). */
   revalidateMs: 1_000,
   /** Names this server's Listen source when it announces its address (see listen/listening.ts). */
@@ -60,7 +60,7 @@ export function readOptions(raw: Readonly<Record<string, unknown>>): WebOptions 
   }
   const options = out as WebOptions;
   if (!Number.isInteger(options.port) || options.port > 65535) throw new OptionError(`option port must be 0..65535, got ${options.port}`);
-  for (const key of ['maxConnections', 'maxRequestLine', 'maxHeaderBytes', 'cacheBytes', 'cacheFileBytes'] as const) {
+  for (const key of ['maxConnections', 'maxRequestLine', 'maxHeaderBytes', 'cacheBytes', 'maxFileBytes'] as const) {
     if (!Number.isInteger(options[key]) || options[key] < 1) throw new OptionError(`option ${key} must be a positive integer, got ${options[key]}`);
   }
   for (const key of ['headerTimeoutMs', 'idleTimeoutMs'] as const) {

@@ -22,7 +22,7 @@ export const CACHE_BUFFER = 'web.file-cache';
 let current: WebState | undefined;
 
 export function cacheOptionsOf(options: WebOptions): FileCacheOptions {
-  return { capacityBytes: options.cacheBytes, maxFileBytes: options.cacheFileBytes, revalidateMs: options.revalidateMs };
+  return { capacityBytes: options.cacheBytes, maxFileBytes: options.maxFileBytes, revalidateMs: options.revalidateMs };
 }
 
 export function setupState(ctx: SetupContext): WebState {
