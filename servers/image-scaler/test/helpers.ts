@@ -10,17 +10,9 @@ import { TEST_IMAGES, writeCorpus } from '../src/corpus/corpus.ts';
 import { startScaler } from '../src/server.ts';
 import type { RunningScaler } from '../src/server.ts';
 
-/** Runtimes this checkout can start (the thread runtimes land separately). */
+/** Every runtime the runtime package has (event, threadpool, thread). */
 export async function availableRuntimes(): Promise<RuntimeKind[]> {
-  const available: RuntimeKind[] = ['event'];
-  try {
-    // @ts-ignore -- the module may not exist yet in this checkout
-    await import('@flux/runtime/threads/index.ts');
-    available.push(...RUNTIME_KINDS.filter((r) => r !== 'event'));
-  } catch {
-    // Only the event runtime so far.
-  }
-  return available;
+  return [...RUNTIME_KINDS];
 }
 
 export async function imageDirectory(): Promise<{ dir: string; remove: () => Promise<void> }> {
