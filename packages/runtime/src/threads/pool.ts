@@ -46,6 +46,7 @@ export async function startThreadpool(core: RuntimeCore, options: ThreadsOptions
     maxSessions: settings.maxSessions,
     stats: options.stats,
     statsTimeoutMs: settings.statsTimeoutMs,
+    compileCache: settings.compileCache,
   });
   const queue = new RingQueue<PoolJob>(settings.queueLimit);
   const sessions = base.sessionTable === null ? null : new SessionBook<null>(base.sessionTable, () => null, () => {});

@@ -27,6 +27,8 @@ export interface WorkerInit {
   /** SetupContext.thread. */
   readonly threadIndex: number;
   readonly stats: StatsOptions | undefined;
+  /** Turn on Node's compile cache in the worker before loading the runtime (worker-host.ts, bootstrap). */
+  readonly compileCache: boolean;
 }
 
 /**

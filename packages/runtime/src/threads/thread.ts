@@ -1,12 +1,13 @@
 /**
  * `thread`: a worker per session (per connection, for a server), as the 2006 runtime had a thread per flow.
  *
- * - A session's first flow starts its worker; the session's flows wait for it to be ready (at most `queueLimit`
- *   flows wait for workers in all), then run on it, interleaved at their awaits.
+ * - A session's first flow starts its worker; the session's flows wait for it to be ready, then run on it,
+ *   interleaved at their awaits.
  * - When the session has ended and its flows have finished, its worker sends its statistics and is terminated.
  * - A flow without a session gets a short-lived worker of its own, terminated when the flow ends.
- * - At most `maxThreads` workers are alive at once; a flow that would need one more is refused: the target's
- *   handler runs on the main thread with an overload error and the outcome is `{ status: 'overload' }`.
+ * - At most `maxThreads` workers are alive at once. A flow that needs a new worker when that many are alive
+ *   waits, FIFO, until a thread ends; at most `queueLimit` flows wait so, past that a flow is refused: the
+ *   target's handler runs on the main thread with an overload error and the outcome is `{ status: 'overload' }`.
  * - A worker that dies takes only its session's running flows down (the target's handler runs on the main
  *   thread with FLUX_ERR_WORKER_DIED); its locks are released and the session's next flow starts a new worker.
  *
@@ -26,8 +27,10 @@ import type { FlowJob, WorkerHost, WorkerHostEvents } from './worker-host.ts';
 
 interface SessionWorker {
   worker: WorkerHost | null;
-  /** Flows waiting for `worker` to be ready. */
+  /** Flows waiting for `worker` to be ready (or for a thread to be free to start it). */
   readonly waiting: ThreadJob[];
+  /** In the queue of owners waiting for a free thread. */
+  queued: boolean;
 }
 
 interface ThreadJob extends FlowJob {
@@ -53,17 +56,21 @@ export async function startThread(core: RuntimeCore, options: ThreadsOptions): P
     maxSessions: settings.maxThreads,
     stats: options.stats,
     statsTimeoutMs: settings.statsTimeoutMs,
+    compileCache: settings.compileCache,
   });
   const owners = new Map<WorkerHost, Owner>();
+  /** Owners whose worker could not start yet because `maxThreads` workers are alive, FIFO. */
+  const threadQueue: { readonly owner: Owner; readonly state: SessionWorker }[] = [];
   const retiring = new Set<Promise<void>>();
   let nextThreadIndex = 0;
-  let waitingFlows = 0;
+  /** Flows waiting for a thread to be free (bounded by queueLimit); flows waiting for a starting worker are not counted. */
+  let queuedFlows = 0;
   let overloads = 0;
   let closed = false;
 
   const sessions = new SessionBook<SessionWorker>(
     base.sessionTable,
-    () => ({ worker: null, waiting: [] }),
+    () => ({ worker: null, waiting: [], queued: false }),
     (record) => {
       const worker = record.extra.worker;
       record.extra.worker = null;
@@ -78,6 +85,7 @@ export async function startThread(core: RuntimeCore, options: ThreadsOptions): P
       await worker.requestStats(settings.statsTimeoutMs);
       await worker.terminate();
       base.recover(worker, true);
+      startQueued();
     })();
     retiring.add(done);
     void done.finally(() => retiring.delete(done));
@@ -109,9 +117,9 @@ export async function startThread(core: RuntimeCore, options: ThreadsOptions): P
       core.reportError(error);
       const state = owner === undefined ? null : owner.kind === 'session' ? owner.record.extra : owner.state;
       const stranded = state === null ? [] : state.waiting.splice(0);
-      waitingFlows -= stranded.length;
       if (state !== null && state.worker === host) state.worker = null; // the session's next flow starts a new one
       for (const job of [...orphans, ...stranded]) settle(job as ThreadJob, base.orphaned(job, error));
+      startQueued();
     },
     reportError: core.reportError,
   };
@@ -124,12 +132,21 @@ export async function startThread(core: RuntimeCore, options: ThreadsOptions): P
     host.ready.then(
       () => {
         if (state.worker !== host) return;
-        waitingFlows -= state.waiting.length;
         for (const job of state.waiting.splice(0)) host.run(job);
       },
       () => {}, // died() settles the waiting flows
     );
     return host;
+  };
+
+  /** Starts workers for queued owners while threads are free. */
+  const startQueued = (): void => {
+    while (!closed && threadQueue.length > 0 && base.freeRowCount > 0) {
+      const { owner, state } = threadQueue.shift()!;
+      state.queued = false;
+      queuedFlows -= state.waiting.length;
+      if (state.waiting.length > 0) startWorker(owner, state);
+    }
   };
 
   const refuse = (source: number, outputs: readonly unknown[]): FlowOutcome | Promise<FlowOutcome> => {
@@ -153,7 +170,7 @@ export async function startThread(core: RuntimeCore, options: ThreadsOptions): P
       let state: SessionWorker;
       let owner: Owner;
       if (session === undefined) {
-        state = { worker: null, waiting: [] };
+        state = { worker: null, waiting: [], queued: false };
         owner = { kind: 'flow', state };
       } else {
         record = sessions.getOrOpen(session);
@@ -161,21 +178,28 @@ export async function startThread(core: RuntimeCore, options: ThreadsOptions): P
         state = record.extra;
         owner = { kind: 'session', record };
       }
-      if (state.worker === null || !state.worker.alive) {
-        if (waitingFlows >= settings.queueLimit || startWorker(owner, state) === null) return refuse(source, outputs);
+      let worker = state.worker !== null && state.worker.alive ? state.worker : null;
+      if (worker === null && !state.queued) {
+        worker = startWorker(owner, state);
+        if (worker === null) {
+          // maxThreads workers are alive: wait for one to end, unless too many flows wait already.
+          if (queuedFlows >= settings.queueLimit) return refuse(source, outputs);
+          state.queued = true;
+          threadQueue.push({ owner, state });
+        }
+      } else if (state.queued && queuedFlows >= settings.queueLimit) {
+        return refuse(source, outputs);
       }
-      const worker = state.worker!;
-      if (worker.state !== 'ready' && waitingFlows >= settings.queueLimit) return refuse(source, outputs);
       let finishFlow!: (outcome: FlowOutcome) => void;
       const done = new Promise<FlowOutcome>((resolve) => {
         finishFlow = resolve;
       });
       const job: ThreadJob = { source, outputs, session: record?.token ?? -1, target, finish: finishFlow, record };
       if (record !== null) sessions.flowStarted(record);
-      if (worker.state === 'ready') worker.run(job);
+      if (worker !== null && worker.state === 'ready') worker.run(job);
       else {
         state.waiting.push(job);
-        waitingFlows++;
+        if (state.queued) queuedFlows++;
       }
       return done;
     },
@@ -190,12 +214,12 @@ export async function startThread(core: RuntimeCore, options: ThreadsOptions): P
       if (closed) return;
       closed = true;
       const live = [...owners.keys()];
-      for (const worker of live) {
-        const owner = owners.get(worker)!;
-        const state = owner.kind === 'session' ? owner.record.extra : owner.state;
-        for (const job of state.waiting.splice(0)) finish(job, stoppedOutcome(job));
-      }
-      waitingFlows = 0;
+      const states = [...live.map((w) => owners.get(w)!), ...threadQueue.map((q) => q.owner)].map((o) =>
+        o.kind === 'session' ? o.record.extra : o.state,
+      );
+      threadQueue.length = 0;
+      for (const state of states) for (const job of state.waiting.splice(0)) finish(job, stoppedOutcome(job));
+      queuedFlows = 0;
       finalStats = await base.stats(live, figures());
       await Promise.all([...retiring]);
       await Promise.all(
@@ -213,7 +237,7 @@ export async function startThread(core: RuntimeCore, options: ThreadsOptions): P
     maxThreads: settings.maxThreads,
     threadsLive: instance.liveWorkers,
     sessionsOpen: sessions.size,
-    waitingForWorker: waitingFlows,
+    waitingForThread: queuedFlows,
     overloads,
   });
 

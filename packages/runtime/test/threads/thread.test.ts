@@ -42,8 +42,8 @@ test('thread: a flow without a session gets a short-lived worker of its own', as
   }
 });
 
-test('thread: past maxThreads a new session is refused with an overload outcome; its handler ran on the main thread', async () => {
-  const t = await startTestServer('thread', { maxThreads: 2 });
+test('thread: past maxThreads (with no room to wait) a new session is refused: overload outcome, handler ran on main', async () => {
+  const t = await startTestServer('thread', { maxThreads: 2, queueLimit: 0 });
   try {
     const busy = [t.emit('slow', 300, 1), t.emit('slow', 300, 2)];
     const refused = await withTimeout(t.emit('where', 3, 3), 'refused flow');
@@ -89,6 +89,22 @@ test('thread: a session worker that dies takes its flows down; the session\'s ne
     assert.equal((await withTimeout(other, 'flow of another session')).status, 'ok', 'other sessions are untouched');
     assert.equal((await withTimeout(t.emit('bump', 1, 1), 'flow after the crash')).status, 'ok', 'the counter lock was released');
     assert.notEqual(t.probe[P.where + 1], first, 'on a new worker');
+  } finally {
+    await t.stop();
+  }
+});
+
+test('thread: past maxThreads, flows wait (up to queueLimit) for a thread to end', async () => {
+  const t = await startTestServer('thread', { maxThreads: 2, queueLimit: 3 });
+  try {
+    const running = [0, 1].map((key) => t.loose.emit('slow', 150 + key, 0));
+    const waiting = [2, 3, 4].map((key) => t.loose.emit('where', key, 0));
+    const refused = await withTimeout(t.loose.emit('where', 5, 0), 'refused flow');
+    assert.deepEqual(refused, { status: 'overload' });
+    const outcomes = await withTimeout(Promise.all([...running, ...waiting]), 'flows');
+    assert.ok(outcomes.every((o) => o.status === 'ok'));
+    assert.ok(t.instance.liveWorkers <= 2);
+    for (const key of [2, 3, 4]) assert.notEqual(t.probe[P.where + key], 0, `flow ${key} ran`);
   } finally {
     await t.stop();
   }
