@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseServerArgs, usage } from '../../src/cli/args.ts';
+
+const defaults = { port: 8080, root: '.', cacheBytes: 1024, verbose: false };
+
+describe('runServer arguments', () => {
+  it('defaults to the event runtime and the server defaults', () => {
+    const a = parseServerArgs([], defaults);
+    assert.equal(a.runtime, 'event');
+    assert.equal(a.stopDeadlineMs, 5000);
+    assert.deepEqual(a.options, defaults);
+    assert.equal(a.threads, undefined);
+  });
+
+  it('reads runtime flags and typed server flags', () => {
+    const a = parseServerArgs(
+      ['--runtime', 'threadpool', '--threads', '4', '--queue-limit', '100', '--max-threads', '8', '--stats-out', 's.json', '--port', '0', '--cache-bytes', '2048', '--verbose', '--root', '/srv'],
+      defaults,
+    );
+    assert.deepEqual(
+      { runtime: a.runtime, threads: a.threads, queueLimit: a.queueLimit, maxThreads: a.maxThreads, statsOut: a.statsOut },
+      { runtime: 'threadpool', threads: 4, queueLimit: 100, maxThreads: 8, statsOut: 's.json' },
+    );
+    assert.deepEqual(a.options, { port: 0, root: '/srv', cacheBytes: 2048, verbose: true });
+  });
+
+  it('rejects unknown flags, bad numbers and unknown runtimes with a stable code', () => {
+    assert.throws(() => parseServerArgs(['--nope'], defaults), { code: 'FLUX_ERR_BAD_ARGUMENT' });
+    assert.throws(() => parseServerArgs(['--port', 'eighty'], defaults), { code: 'FLUX_ERR_BAD_ARGUMENT' });
+    assert.throws(() => parseServerArgs(['--threads', '0'], defaults), { code: 'FLUX_ERR_BAD_ARGUMENT' });
+    assert.throws(() => parseServerArgs(['--runtime', 'fibers'], defaults), { code: 'FLUX_ERR_BAD_ARGUMENT' });
+    assert.throws(() => parseServerArgs([], { threads: 3 }), { code: 'FLUX_ERR_BAD_ARGUMENT' });
+  });
+
+  it('lists every flag in the usage text', () => {
+    const text = usage(defaults);
+    for (const flag of ['--runtime', '--threads', '--queue-limit', '--max-threads', '--stats-out', '--port', '--cache-bytes', '--verbose', '--root']) {
+      assert.ok(text.includes(flag), flag);
+    }
+  });
+});
