@@ -28,8 +28,36 @@ interface Totals {
   timeouts: number;
 }
 
+/**
+ * Idle keep-alive connections left by the last run against each target, taken up by its next run: the warm-up
+ * opens the connections and the measured runs reuse them, as a real client keeps its connections (under the
+ * `thread` runtime a new connection means a new worker, which a measured run should not pay for each time).
+ */
+const parked = new Map<string, Socket[]>();
+
+function park(target: string, socket: Socket): void {
+  socket.removeAllListeners();
+  const list = parked.get(target) ?? [];
+  list.push(socket);
+  parked.set(target, list);
+  const drop = () => {
+    const at = list.indexOf(socket);
+    if (at >= 0) list.splice(at, 1);
+    socket.destroy();
+  };
+  socket.once('close', drop);
+  socket.once('error', drop);
+}
+
+function unpark(target: string): Socket | undefined {
+  const socket = parked.get(target)?.pop();
+  socket?.removeAllListeners();
+  return socket;
+}
+
 /** Drives one connection until `deadline`: send, read one response, repeat. */
 function driveConnection(host: string, port: number, nextPath: () => string, deadline: number, totals: Totals, latencies: LatencyRecorder): Promise<void> {
+  const target = `${host}:${port}`;
   return new Promise((resolve) => {
     let socket: Socket;
     let buffered: Buffer = Buffer.alloc(0);
@@ -40,15 +68,17 @@ function driveConnection(host: string, port: number, nextPath: () => string, dea
     let timer: NodeJS.Timeout | undefined;
     let done = false;
 
-    const finish = () => {
+    const finish = (idle = false) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      socket.destroy();
+      if (idle && !socket.destroyed) park(target, socket);
+      else socket.destroy();
       resolve();
     };
     const sendNext = () => {
-      if (performance.now() >= deadline) return finish();
+      // Between two exchanges the connection is idle: at the deadline it is kept for the next run.
+      if (performance.now() >= deadline) return finish(true);
       sentAt = performance.now();
       responseBytes = 0;
       clearTimeout(timer);
@@ -95,15 +125,17 @@ function driveConnection(host: string, port: number, nextPath: () => string, dea
     const open = () => {
       buffered = Buffer.alloc(0);
       bodyLeft = -1;
-      socket = connect({ host, port, noDelay: true });
-      socket.on('connect', sendNext);
+      const reused = unpark(target);
+      socket = reused ?? connect({ host, port, noDelay: true });
+      if (reused) setImmediate(sendNext);
+      else socket.on('connect', sendNext);
       socket.on('data', onData);
       socket.on('error', () => {
         totals.errors++;
       });
       socket.on('close', () => {
         if (!done) {
-          if (performance.now() >= deadline) finish();
+          if (performance.now() >= deadline) finish(false);
           else setTimeout(open, 10); // the server closed the connection: open another
         }
       });
@@ -111,7 +143,7 @@ function driveConnection(host: string, port: number, nextPath: () => string, dea
     const reopen = () => {
       socket.removeAllListeners();
       socket.destroy();
-      if (performance.now() >= deadline) return finish();
+      if (performance.now() >= deadline) return finish(false);
       open();
     };
     open();
