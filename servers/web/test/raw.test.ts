@@ -121,6 +121,14 @@ for (const runtime of RUNTIMES) {
       c.close();
     });
 
+    test('a client that half-closes after its requests still gets every answer', async () => {
+      const c = await RawClient.open(port);
+      c.write(get('/hello.txt') + get('/nope') + get('/digits.txt'));
+      c.socket.end();
+      assert.deepEqual([(await c.response()).status, (await c.response()).status, (await c.response()).status], [200, 404, 200]);
+      await c.waitClosed();
+    });
+
     test('Connection: close is honoured', async () => {
       const { client, status, headers } = await exchange(port, get('/hello.txt', 'Connection: close\r\n'));
       assert.equal(status, 200);

@@ -57,6 +57,8 @@ export class Connection {
     this.emit = emit;
     this.deadline = Date.now() + limits.idleTimeoutMs;
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    // The server runs with allowHalfOpen: a client that half-closes after its request still gets the answer.
+    socket.on('end', () => this.onEnd());
   }
 
   /** Called by the server's timer sweep. */
@@ -80,6 +82,16 @@ export class Connection {
     if (this.state === 'busy') this.closeAfter = true;
     else if (this.state === 'closing') this.socket.destroy();
     else this.close();
+  }
+
+  /** The client finished sending: answer what is in progress (or already buffered), then close. */
+  private onEnd(): void {
+    if (this.state === 'busy' || this.state === 'draining') return; // `next` looks at it
+    if (this.state === 'closing') {
+      this.socket.destroy();
+      return;
+    }
+    this.next();
   }
 
   private onData(chunk: Buffer): void {
@@ -144,7 +156,9 @@ export class Connection {
     this.closeAfter = framing.close || this.stopping;
     this.state = 'busy';
     this.deadline = 0;
-    this.emit(this.conn, head).then((outcome) => this.finished(outcome));
+    this.emit(this.conn, head)
+      .then((outcome) => this.finished(outcome))
+      .catch(() => this.socket.destroy()); // only a bug here gets there: never leave the client hanging
   }
 
   /** The flow of the current request ended. */
@@ -158,16 +172,23 @@ export class Connection {
       this.state = 'draining';
       this.deadline = Date.now() + this.limits.idleTimeoutMs;
       socket.once('drain', () => {
-        if (this.state !== 'draining') return;
-        this.state = 'idle';
-        this.deadline = Date.now() + this.limits.idleTimeoutMs;
-        this.advance();
+        if (this.state === 'draining') this.next();
       });
       return;
     }
+    this.next();
+  }
+
+  /**
+   * Waits for (or starts) the next request. After the client half-closed, requests it sent before are still
+   * answered; once no complete one is left, the connection closes.
+   */
+  private next(): void {
     this.state = 'idle';
     this.deadline = Date.now() + this.limits.idleTimeoutMs;
     this.advance();
+    const now = this.state as ConnectionState; // advance() may have moved it on
+    if (now !== 'busy' && now !== 'closing' && this.socket.readableEnded) this.close();
   }
 
   /** Answers a request the source itself refuses (framing, limits, timeout), then closes. */

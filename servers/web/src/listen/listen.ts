@@ -26,7 +26,7 @@ export function sweepInterval(options: Pick<WebOptions, 'headerTimeoutMs' | 'idl
 export async function listen(ctx: SourceContext<[conn: Conn, head: string]>, options: WebOptions, registry: SocketRegistry): Promise<void> {
   const connections = new Set<Connection>();
   const emit = (conn: Conn, head: string) => ctx.emit(conn, head);
-  const server: Server = createServer({ noDelay: true }, (socket) => {
+  const server: Server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
     if (ctx.signal.aborted) {
       socket.destroy();
       return;
