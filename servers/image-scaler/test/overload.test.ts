@@ -26,7 +26,7 @@ if ((await availableRuntimes()).includes('thread')) {
       assert.equal((await get(server.url, '/images/landscape.jpg?w=22', { agent: first })).status, 200);
       first.destroy();
       let status = 0;
-      for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
+      for (let attempt = 0; attempt < 200 && status !== 200; attempt++) {
         status = (await get(server.url, '/images/landscape.jpg?w=23')).status;
         if (status !== 200) await sleep(50);
       }
