@@ -173,3 +173,24 @@ describe('a cache bounded in bytes', () => {
     assert.equal(after['rejected']! - before['rejected']!, 1);
   });
 });
+
+describe('stopping', () => {
+  for (const runtime of ['event', 'threadpool'] as const) {
+    test(`under ${runtime}, a response in progress is still written when the server stops`, async () => {
+      const server = await startTestServer(runtime, images.dir);
+      const agent = new Agent({ keepAlive: true });
+      try {
+        await get(server.url, '/stats', { agent }); // an idle keep-alive connection, ended at once by the stop
+        const slow = get(server.url, '/images/large.jpg?w=1100&format=avif&q=55', { agent });
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        const stopped = server.stop();
+        const reply = await slow;
+        assert.equal(reply.status, 200);
+        assert.equal((await sharp(reply.body).metadata()).width, 1100);
+        await stopped;
+      } finally {
+        agent.destroy();
+      }
+    });
+  }
+});

@@ -20,11 +20,10 @@ const IDLE_TIMEOUT_MS = 60_000;
 export async function listen(ctx: SourceContext<[Conn, HttpRequest]>): Promise<void> {
   const host = typeof ctx.options['host'] === 'string' ? ctx.options['host'] : '127.0.0.1';
   const port = Number(ctx.options['port'] ?? 0);
-  const sockets = new Set<Socket>();
+  const connections = new Map<Socket, ConnectionControl>();
   const server: Server = createServer({ noDelay: true }, (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    serveConnection(ctx, socket);
+    connections.set(socket, serveConnection(ctx, socket));
+    socket.once('close', () => connections.delete(socket));
   });
   server.listen({ host, port });
   await once(server, 'listening');
@@ -35,15 +34,20 @@ export async function listen(ctx: SourceContext<[Conn, HttpRequest]>): Promise<v
 
   if (!ctx.signal.aborted) await once(ctx.signal, 'abort');
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  // Idle keep-alive connections would hold close() open forever: end them; busy ones finish their response.
-  for (const socket of sockets) socket.end();
-  const deadline = setTimeout(() => { for (const socket of sockets) socket.destroy(); }, 2000);
+  // Idle keep-alive connections would hold close() open forever: end them now; busy ones after their response.
+  for (const control of connections.values()) control.shutdown();
+  const deadline = setTimeout(() => { for (const socket of connections.keys()) socket.destroy(); }, 5000);
   await closed;
   clearTimeout(deadline);
   forgetListening(listenId);
 }
 
-function serveConnection(ctx: SourceContext<[Conn, HttpRequest]>, socket: Socket): void {
+interface ConnectionControl {
+  /** Reads no more requests; ends the connection once the response in progress (if any) is written. */
+  shutdown(): void;
+}
+
+function serveConnection(ctx: SourceContext<[Conn, HttpRequest]>, socket: Socket): ConnectionControl {
   const conn = io.register(socket);
   // The connection is the session (see image-scaler.flux): its end lets the thread runtime retire its worker.
   socket.once('close', () => ctx.endSession(conn.id));
@@ -51,6 +55,7 @@ function serveConnection(ctx: SourceContext<[Conn, HttpRequest]>, socket: Socket
   let buffered: Buffer = Buffer.alloc(0);
   let busy = false;
   let closing = false;
+  let shuttingDown = false;
 
   const pump = async (): Promise<void> => {
     if (busy) return;
@@ -71,6 +76,7 @@ function serveConnection(ctx: SourceContext<[Conn, HttpRequest]>, socket: Socket
     } finally {
       busy = false;
       if (!closing && buffered.length <= MAX_HEAD_BYTES * 4) socket.resume();
+      if (shuttingDown) io.end(conn);
     }
   };
 
@@ -80,4 +86,13 @@ function serveConnection(ctx: SourceContext<[Conn, HttpRequest]>, socket: Socket
     if (buffered.length > MAX_HEAD_BYTES * 4) socket.pause();
     void pump();
   });
+
+  return {
+    shutdown() {
+      shuttingDown = true;
+      closing = true;
+      socket.pause();
+      if (!busy) io.end(conn);
+    },
+  };
 }
