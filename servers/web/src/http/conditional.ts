@@ -11,8 +11,18 @@ export function etagOf(stat: FileStat): string {
   return `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs * 1000).toString(16)}"`;
 }
 
+/** Formatted Last-Modified dates by second: formatting a date costs more than the rest of a cache hit's head. */
+const lastModifiedBySecond = new Map<number, string>();
+
 export function lastModifiedOf(stat: FileStat): string {
-  return new Date(Math.floor(stat.mtimeMs / 1000) * 1000).toUTCString();
+  const second = Math.floor(stat.mtimeMs / 1000);
+  let text = lastModifiedBySecond.get(second);
+  if (text === undefined) {
+    if (lastModifiedBySecond.size >= 4096) lastModifiedBySecond.clear();
+    text = new Date(second * 1000).toUTCString();
+    lastModifiedBySecond.set(second, text);
+  }
+  return text;
 }
 
 function opaque(tag: string): string {
