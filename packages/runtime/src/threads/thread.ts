@@ -208,6 +208,8 @@ export async function startThread(core: RuntimeCore, options: ThreadsOptions): P
     },
     async stats() {
       if (finalStats !== null) return finalStats;
+      // Workers being retired hand their statistics over first (a flow's outcome arrives before that).
+      await Promise.all([...retiring]);
       return base.stats([...owners.keys()], figures());
     },
     async close() {
