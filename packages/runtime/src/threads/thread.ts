@@ -5,9 +5,11 @@
  *   interleaved at their awaits.
  * - When the session has ended and its flows have finished, its worker sends its statistics and is terminated.
  * - A flow without a session gets a short-lived worker of its own, terminated when the flow ends.
- * - At most `maxThreads` workers are alive at once. A flow that needs a new worker when that many are alive
- *   waits, FIFO, until a thread ends; at most `queueLimit` flows wait so, past that a flow is refused: the
- *   target's handler runs on the main thread with an overload error and the outcome is `{ status: 'overload' }`.
+ * - At most `maxThreads` workers are alive at once. Past that, a flow is refused (the target's handler runs on
+ *   the main thread with an overload error and the outcome is `{ status: 'overload' }`) if it would start a new
+ *   session: a session's thread lives as long as its connection, so waiting for one could take forever. A flow
+ *   without a session waits instead, FIFO, for one of the short-lived per-flow threads to end, as long as fewer
+ *   than `queueLimit` flows wait so; past that it is refused too.
  * - A worker that dies takes only its session's running flows down (the target's handler runs on the main
  *   thread with FLUX_ERR_WORKER_DIED); its locks are released and the session's next flow starts a new worker.
  *
@@ -182,8 +184,10 @@ export async function startThread(core: RuntimeCore, options: ThreadsOptions): P
       if (worker === null && !state.queued) {
         worker = startWorker(owner, state);
         if (worker === null) {
-          // maxThreads workers are alive: wait for one to end, unless too many flows wait already.
-          if (queuedFlows >= settings.queueLimit) return refuse(source, outputs);
+          // maxThreads workers are alive. A session's thread can live as long as its connection, so a new session
+          // is refused at once; a flow without a session waits for one of the short-lived threads to end, unless
+          // too many flows wait already.
+          if (owner.kind === 'session' || queuedFlows >= settings.queueLimit) return refuse(source, outputs);
           state.queued = true;
           threadQueue.push({ owner, state });
         }

@@ -42,8 +42,8 @@ test('thread: a flow without a session gets a short-lived worker of its own', as
   }
 });
 
-test('thread: past maxThreads (with no room to wait) a new session is refused: overload outcome, handler ran on main', async () => {
-  const t = await startTestServer('thread', { maxThreads: 2, queueLimit: 0 });
+test('thread: past maxThreads a new session is refused with an overload outcome; its handler ran on the main thread', async () => {
+  const t = await startTestServer('thread', { maxThreads: 2 });
   try {
     const busy = [t.emit('slow', 300, 1), t.emit('slow', 300, 2)];
     const refused = await withTimeout(t.emit('where', 3, 3), 'refused flow');
@@ -94,7 +94,7 @@ test('thread: a session worker that dies takes its flows down; the session\'s ne
   }
 });
 
-test('thread: past maxThreads, flows wait (up to queueLimit) for a thread to end', async () => {
+test('thread: past maxThreads, flows without a session wait (up to queueLimit) for a thread to end', async () => {
   const t = await startTestServer('thread', { maxThreads: 2, queueLimit: 3 });
   try {
     const running = [0, 1].map((key) => t.loose.emit('slow', 150 + key, 0));
