@@ -22,7 +22,8 @@ describe('overload', () => {
 
   if (RUNTIMES.includes('thread')) {
     test('thread: a connection beyond --max-threads gets 503 with Retry-After; the others are served', async () => {
-      const web = await startWeb({ runtime: 'thread', maxThreads: 1, options: { root: fx.root } });
+      // A long idle timeout: the first connection must stay open (and keep the worker) however slow the machine is.
+      const web = await startWeb({ runtime: 'thread', maxThreads: 1, options: { root: fx.root, idleTimeoutMs: 60_000 } });
       try {
         const first = await RawClient.open(web.port);
         first.write(request('/hello.txt'));

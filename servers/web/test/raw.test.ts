@@ -315,7 +315,7 @@ for (const runtime of RUNTIMES) {
     after(() => fx.remove());
 
     test('connections over --max-connections get 503 and are closed', async () => {
-      const web = await startWeb({ runtime, threads: 1, options: { root: fx.root, maxConnections: 1 } });
+      const web = await startWeb({ runtime, threads: 1, options: { root: fx.root, maxConnections: 1, idleTimeoutMs: 60_000 } });
       try {
         const first = await RawClient.open(web.port);
         first.write(get('/hello.txt'));

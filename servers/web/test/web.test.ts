@@ -21,7 +21,7 @@ for (const runtime of RUNTIMES) {
       web = await startWeb({
         runtime,
         threads: 2,
-        options: { root: fx.root, maxFileBytes: CACHE_FILE_BYTES, cacheBytes: 1024 * 1024, revalidateMs: 0 },
+        options: { root: fx.root, maxFileBytes: CACHE_FILE_BYTES, cacheBytes: 1024 * 1024, revalidateMs: 0, idleTimeoutMs: 60_000 },
       });
       port = web.port;
     });
