@@ -62,9 +62,10 @@ export function lifecycleSuite(runtime: RuntimeKind): void {
       const inFlight = [fx.emit('Slow', 30), fx.emit('Slow', 60), fx.emit('Slow', 90)];
       // Let the flows start before stopping.
       await new Promise((resolve) => setTimeout(resolve, 10));
+      const ended: number[] = [];
+      inFlight.forEach((flow, i) => void flow.then(() => ended.push(i)));
       await fx.stop(5000);
-      let settled = 0;
-      await Promise.race([Promise.all(inFlight).then(() => settled++), Promise.resolve()]);
+      assert.deepEqual(ended.sort(), [0, 1, 2], 'every flow in flight ended before stop resolved');
       assert.deepEqual(await Promise.all(inFlight), [30, 60, 90].map((ms) => ({ status: 'ok', outputs: [ms] })));
       const late = await fx.emit('Slow', 1);
       assert.equal(late.status === 'error' && late.code, 'FLUX_ERR_STOPPED');
