@@ -15,6 +15,8 @@ export interface WebLaunch {
   readonly maxThreads?: number;
   readonly queueLimit?: number;
   readonly onError?: (error: FluxError) => void;
+  /** Another implementation module of the same program (tests wrap src/web.ts to inject faults). */
+  readonly implementation?: URL;
 }
 
 export interface RunningWeb {
@@ -34,7 +36,7 @@ export async function startWeb(launch: WebLaunch): Promise<RunningWeb> {
   listening.catch(() => {});
   const server = await start({
     ir,
-    implementation: IMPLEMENTATION,
+    implementation: launch.implementation ?? IMPLEMENTATION,
     runtime: launch.runtime,
     options: { host: '127.0.0.1', port: 0, ...launch.options, listenId },
     threads: launch.threads,
