@@ -35,7 +35,7 @@ for (const profile of profiles) {
     .option('--warmup <seconds>', 'warm-up before the first run of each target at each connection count', '2')
     .option('--runs <n>', 'measured runs per target and connection count (medians over them)', '3')
     .option('--seed <n>', 'seed of the workload and the request sequence', '1')
-    .option('--baselines <list>', 'baselines: node-http, nginx (when installed), all, or none', 'all')
+    .option('--baselines <list>', 'baseline ids (comma-separated), all, or none', 'all')
     .option('--no-ceiling', 'do not measure the load generator ceiling')
     .option('--history <file>', 'results history to append the record to', DEFAULT_HISTORY)
     .option('--no-history', 'do not append to the history')

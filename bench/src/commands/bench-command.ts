@@ -40,7 +40,8 @@ export async function benchCommand(profile: Profile, options: BenchCommandOption
     const flux = profile.fluxAvailable();
     if (!flux.available) throw new BenchError(benchCodes.UNAVAILABLE, `${flux.reason}; run the baselines alone with --runtime=none`);
   }
-  const baselineIds = options.baselines.trim() === 'all' ? undefined : parseNameList('--baselines', options.baselines, ['node-http', 'nginx']);
+  // Checked against the profile's baselines once the workload is prepared.
+  const baselineIds = options.baselines.trim() === 'all' ? undefined : parseNameList('--baselines', options.baselines, undefined);
   const profileOptions: Record<string, string | undefined> = {};
   for (const option of profile.options) {
     const name = option.flags.replace(/^--/, '').split(' ')[0].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

@@ -16,6 +16,8 @@ export interface CompareCommandOptions {
   readonly test: string;
   readonly failOnRegression?: boolean;
   readonly markdown?: boolean;
+  /** Where the comparison is printed (stdout by default). */
+  readonly write?: (text: string) => void;
 }
 
 /** A record id (or unique prefix) in the history, or a file (a results.json, or a JSONL history: its last record). */
@@ -47,7 +49,8 @@ export async function compareCommand(options: CompareCommandOptions): Promise<{ 
   if (!baseline) throw new BenchError(benchCodes.RECORD, `no earlier ${current.profile} record to compare ${current.id} with; pass --baseline <id|file>`);
 
   const comparison = compareRecords(baseline, current, { alpha, minChange, test });
-  process.stdout.write((options.markdown ? renderComparisonMarkdown(comparison) : renderComparison(comparison, { color: Boolean(process.stdout.isTTY) })) + '\n');
+  const write = options.write ?? ((text: string) => void process.stdout.write(text));
+  write((options.markdown ? renderComparisonMarkdown(comparison) : renderComparison(comparison, { color: Boolean(process.stdout.isTTY) })) + '\n');
   const exitCode = options.failOnRegression && comparison.regressions > 0 ? 1 : 0;
   return { comparison, exitCode };
 }

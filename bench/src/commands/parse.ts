@@ -23,12 +23,13 @@ export function parseIntegerList(flag: string, raw: string): number[] {
   return [...new Set(values)].sort((a, b) => a - b);
 }
 
-/** `all`, `none`, or a comma list of names from `known`. */
-export function parseNameList(flag: string, raw: string, known: readonly string[]): string[] {
+/** `all`, `none`, or a comma list of names from `known` (any names when `known` is undefined; then not `all`). */
+export function parseNameList(flag: string, raw: string, known: readonly string[] | undefined): string[] {
   const trimmed = raw.trim();
-  if (trimmed === 'all') return [...known];
+  if (trimmed === 'all' && known) return [...known];
   if (trimmed === 'none' || trimmed === '') return [];
   const names = [...new Set(trimmed.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
+  if (!known) return names;
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) {
     throw new BenchError(benchCodes.USAGE, `${flag}: unknown ${unknown.join(', ')} (known: ${known.join(', ')}, or all, or none)`);

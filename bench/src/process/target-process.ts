@@ -108,6 +108,8 @@ export async function startTarget(spec: LaunchSpec): Promise<RunningTarget> {
   let spawnError: Error | undefined;
   child.once('error', (error) => {
     spawnError = error;
+    // A command that could not be started emits 'error' and never 'exit'.
+    if (child.pid === undefined) child.emit('exit', null, null);
   });
 
   let stopping: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;

@@ -74,7 +74,13 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchRecord> 
 
   const definitions: TargetDefinition[] = options.runtimes.map((runtime) => workload.fluxTarget(runtime));
   const targetInfos: TargetInfo[] = [];
-  for (const choice of workload.baselines()) {
+  const choices = workload.baselines();
+  const knownBaselines = choices.map((c) => (c.available ? c.target.id : c.id));
+  const unknownBaselines = (options.baselines ?? []).filter((id) => !knownBaselines.includes(id));
+  if (unknownBaselines.length > 0) {
+    throw new BenchError(benchCodes.USAGE, `--baselines: unknown ${unknownBaselines.join(', ')} (${options.profile.name} has ${knownBaselines.join(', ')}, or all, or none)`);
+  }
+  for (const choice of choices) {
     const id = choice.available ? choice.target.id : choice.id;
     if (options.baselines && !options.baselines.includes(id)) continue;
     if (choice.available) definitions.push(choice.target);
