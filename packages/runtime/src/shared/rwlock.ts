@@ -1,7 +1,9 @@
 /**
  * A table of reader/writer locks in shared memory, as one thread sees it.
  *
- * - Fast path: one `Atomics.compareExchange` on the lock word, then one `Atomics.add` on this thread's held row.
+ * - Fast path: one `Atomics.compareExchange` on the lock word (with a guessed old value: a failed exchange
+ *   returns the real one) and a plain add to this thread's held row. The row is only written by its own thread
+ *   and only read by another after that thread has exited, so it needs no atomics.
  * - Slow path: never blocks the thread. A waiter sets the SLEEPERS bit and sleeps with `Atomics.waitAsync`, so
  *   the worker's event loop keeps running its other flows; a releaser that sees SLEEPERS clears it and
  *   `Atomics.notify`s every sleeper, which retry (and re-set the bit if they lose).
@@ -64,62 +66,66 @@ export class RwLockTable {
 
   release(slot: number, mode: LockMode): void {
     const words = this.words;
+    // Guess the common word (the last reader, or the writer, with nobody waiting); a failed compareExchange
+    // returns the real word, so the loop needs no separate load.
+    let v = mode === 'read' ? 1 : WRITER;
     for (;;) {
-      const v = Atomics.load(words, slot);
       let next: number;
       if (mode === 'read') {
         if ((v & READERS_MASK) === 0) throw new LockStateError(`release(read) of slot ${slot} with no readers (${describeWord(v)})`);
         next = v - 1;
-        // Only the last reader can let anybody in (writers wait for zero readers; readers only wait for writers).
-        if ((next & READERS_MASK) !== 0 || (next & SLEEPERS) === 0) {
-          if (Atomics.compareExchange(words, slot, v, next) === v) break;
-          continue;
-        }
       } else {
         if ((v & WRITER) === 0) throw new LockStateError(`release(write) of slot ${slot} with no writer (${describeWord(v)})`);
         next = v & ~WRITER;
       }
-      const wake = (next & SLEEPERS) !== 0;
-      next &= ~SLEEPERS;
-      if (Atomics.compareExchange(words, slot, v, next) === v) {
+      // Only a release that lets somebody in wakes sleepers: the last reader, or the writer.
+      const wake = (next & SLEEPERS) !== 0 && (next & READERS_MASK) === 0;
+      if (wake) next &= ~SLEEPERS;
+      const seen = Atomics.compareExchange(words, slot, v, next);
+      if (seen === v) {
         if (wake) Atomics.notify(words, slot);
         break;
       }
+      v = seen;
     }
-    Atomics.sub(this.held, slot, mode === 'read' ? 1 : WRITER);
+    this.held[slot] -= mode === 'read' ? 1 : WRITER;
   }
 
   /** This thread's contribution to a lock word (held table row entry). */
   heldBy(slot: number): number {
-    return Atomics.load(this.held, slot);
+    return this.held[slot];
   }
 
   private tryRead(slot: number): boolean {
     const words = this.words;
+    let v = 0; // guess: free
     for (;;) {
-      const v = Atomics.load(words, slot);
       if ((v & (WRITER | WAITING_WRITERS_MASK)) !== 0) return false;
       if ((v & READERS_MASK) === MAX_READERS) throw new LockStateError(`slot ${slot}: more than ${MAX_READERS} readers`);
-      if (Atomics.compareExchange(words, slot, v, v + 1) === v) {
-        Atomics.add(this.held, slot, 1);
+      const seen = Atomics.compareExchange(words, slot, v, v + 1);
+      if (seen === v) {
+        this.held[slot] += 1;
         return true;
       }
+      v = seen;
     }
   }
 
   /** `registered`: this writer counted itself in the waiting writers; taking the lock un-counts it. */
   private tryWrite(slot: number, registered: boolean): boolean {
     const words = this.words;
+    let v = registered ? WAITING_WRITER : 0; // guess: free (but for this writer's own registration)
     for (;;) {
-      const v = Atomics.load(words, slot);
       if ((v & (WRITER | READERS_MASK)) !== 0) return false;
       // An unregistered writer does not jump ahead of registered ones (they wait for exactly this moment).
       if (!registered && (v & WAITING_WRITERS_MASK) !== 0) return false;
       const next = (v | WRITER) - (registered ? WAITING_WRITER : 0);
-      if (Atomics.compareExchange(words, slot, v, next) === v) {
-        Atomics.add(this.held, slot, registered ? WRITER - WAITING_WRITER : WRITER);
+      const seen = Atomics.compareExchange(words, slot, v, next);
+      if (seen === v) {
+        this.held[slot] += registered ? WRITER - WAITING_WRITER : WRITER;
         return true;
       }
+      v = seen;
     }
   }
 
@@ -139,7 +145,7 @@ export class RwLockTable {
       const v = Atomics.load(words, slot);
       if (((v & WAITING_WRITERS_MASK) >>> 20) === MAX_WAITING_WRITERS) return false;
       if (Atomics.compareExchange(words, slot, v, v + WAITING_WRITER) === v) {
-        Atomics.add(this.held, slot, WAITING_WRITER);
+        this.held[slot] += WAITING_WRITER;
         return true;
       }
     }
