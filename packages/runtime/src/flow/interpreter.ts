@@ -124,7 +124,8 @@ function advance(flow: Flow, start: Step): void {
 
 function enterCall(flow: Flow, step: Step): Step | null {
   if (step.acquire !== null) {
-    const wait = flow.locks.acquire(step.acquire, flow.session);
+    const wait = acquire(flow, step);
+    if (wait === FAILED) return null;
     if (wait !== null) {
       wait.then(
         () => {
@@ -137,6 +138,18 @@ function enterCall(flow: Flow, step: Step): Step | null {
     }
   }
   return invoke(flow, step);
+}
+
+const FAILED = 0;
+
+/** Takes a step's locks; a lock manager that throws (instead of rejecting) fails the flow the same way. */
+function acquire(flow: Flow, step: Step): Promise<void> | null | typeof FAILED {
+  try {
+    return flow.locks.acquire(step.acquire!, flow.session);
+  } catch (error) {
+    fail(flow, step, error, codes.NODE_FAILED, false);
+    return FAILED;
+  }
 }
 
 /** Calls a CALL step's function (its locks are held). */
@@ -224,7 +237,8 @@ function enterAbstract(flow: Flow, step: Step): Step | null {
   flow.stats.nodeCalls[step.node.id]++;
   if (step.slot >= 0) flow.frames![step.slot] = flow.values;
   if (step.acquire !== null) {
-    const wait = flow.locks.acquire(step.acquire, flow.session);
+    const wait = acquire(flow, step);
+    if (wait === FAILED) return null;
     if (wait !== null) {
       wait.then(
         () => {

@@ -112,6 +112,24 @@ describe('interpreter', () => {
     assert.equal(locks.held, 0);
   });
 
+  it('treats a lock manager that throws like one that rejects', async () => {
+    let held = 0;
+    const throwing: LockManager = {
+      acquire(uses) {
+        if (uses.some((u) => u.lock === 1)) throw Object.assign(new Error('inner unavailable'), { code: 'E_THROW' });
+        held += uses.length;
+        return null;
+      },
+      release(uses) {
+        held -= uses.length;
+      },
+    };
+    const { interp, calls } = setup(throwing);
+    assert.deepEqual(await interp.run(0, ['fine']), { status: 'error', node: 'A', code: 'E_THROW', message: 'inner unavailable' });
+    assert.equal(held, 0, 'the enclosing node\'s lock was released');
+    assert.deepEqual(calls, ['OnMid(fine)']);
+  });
+
   it('fails a node that returns a promise although its locks were elided', async () => {
     const locks = new EventLockManager(ir.locks);
     const { interp, plan } = setup(locks, true);
