@@ -20,7 +20,10 @@ const FLUX_SERVER = join(REPO_DIR, 'servers/web/serve.ts');
 const NODE_HTTP = join(BENCH_DIR, 'targets/web/node-http.ts');
 const CEILING = join(BENCH_DIR, 'targets/ceiling.ts');
 
-/** The cache policy every Node-based target gets, so they all hold the same bytes in memory. */
+/**
+ * The cache policy the Flux server and the node:http baseline both get (the same flags, the same defaults as
+ * servers/web/src/options.ts), so they hold the same bytes in memory.
+ */
 interface CachePolicy {
   readonly capacityBytes: number;
   readonly maxFileBytes: number;
@@ -46,6 +49,7 @@ export const webProfile: Profile = {
     { flags: '--cache-bytes <n>', description: 'byte cache capacity of the Node servers', defaultValue: String(64 * 1024 * 1024) },
     { flags: '--max-file-bytes <n>', description: 'largest file the Node servers cache (larger ones stream)', defaultValue: String(1024 * 1024) },
     { flags: '--revalidate-ms <n>', description: 'age after which a cache hit stats the file again', defaultValue: '1000' },
+    { flags: '--threads <n>', description: 'worker threads of the Flux server (its --threads; default: the runtime default)' },
     { flags: '--sequence <n>', description: 'length of the seeded request sequence the client cycles through', defaultValue: '100000' },
   ],
 
@@ -67,6 +71,8 @@ export const webProfile: Profile = {
     log(`file set ${fileSet.reused ? 'reused' : 'written'}: ${fileSet.files.length} files, ${(fileSet.totalBytes / 1e6).toFixed(1)} MB in ${fileSet.root}`);
     const paths = requestPathSequence({ directories }, seed, sequenceLength);
     const root = fileSet.root;
+    const threads = options.threads === undefined ? undefined : positiveInteger('threads', options.threads, 0);
+    const threadArgs = threads ? ['--threads', String(threads)] : [];
     const cacheArgs = ['--cache-bytes', String(cache.capacityBytes), '--max-file-bytes', String(cache.maxFileBytes), '--revalidate-ms', String(cache.revalidateMs)];
 
     const nodeTarget = (id: string, label: string, role: 'baseline' | 'ceiling', script: string, args: string[]): TargetDefinition => ({
@@ -101,6 +107,7 @@ export const webProfile: Profile = {
           fileDistribution: 'zipf(1) within a class',
         },
         cache,
+        fluxThreads: threads ?? 'runtime default',
       },
 
       fluxTarget(runtime) {
@@ -113,7 +120,7 @@ export const webProfile: Profile = {
           launch: async () => ({
             label,
             command: process.execPath,
-            args: [FLUX_SERVER, '--runtime', runtime, '--port', '0', '--root', root],
+            args: [FLUX_SERVER, '--runtime', runtime, '--port', '0', '--root', root, ...cacheArgs, ...threadArgs],
             cwd: REPO_DIR,
             readiness: { kind: 'announce' },
             readyTimeoutMs: 60_000,

@@ -1,6 +1,5 @@
 /** Renders a comparison as a terminal table (cli-table3) or as a markdown table (for CI summaries). */
 import Table from 'cli-table3';
-import { NO_ROW_LINES } from './table-style.ts';
 import type { Comparison, ComparisonRow } from '../results/compare.ts';
 import { formatPercent, formatRate } from './format.ts';
 
@@ -30,7 +29,6 @@ export function renderComparison(comparison: Comparison, options: { color?: bool
     head: HEAD,
     colAligns: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
     style: options.color ? { head: ['cyan'] } : { head: [], border: [] },
-    chars: NO_ROW_LINES,
   });
   for (const row of comparison.rows) table.push(cells(row));
   return [`baseline ${comparison.baselineId}  ->  current ${comparison.currentId}`, table.toString(), ...footer(comparison)].join('\n');

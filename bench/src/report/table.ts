@@ -1,6 +1,5 @@
 /** The results table of a run (cli-table3), grouped by connection count. */
 import Table from 'cli-table3';
-import { NO_ROW_LINES } from './table-style.ts';
 import type { BenchRecord, ResultEntry } from '../results/record.ts';
 import { formatMegabytes, formatMs, formatPercent, formatRate, formatRatio } from './format.ts';
 
@@ -37,7 +36,6 @@ export function renderTable(record: BenchRecord, options: TableOptions = {}): st
     head: ['conns', 'target', 'req/s', 'runs ±', 'MB/s', 'p50 ms', 'p99 ms', 'errors', `vs ${reference}`, 'note'],
     colAligns: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
     style: options.color ? { head: ['cyan'] } : { head: [], border: [] },
-    chars: NO_ROW_LINES,
   });
   const connections = [...new Set(record.results.map((r) => r.connections))].sort((a, b) => a - b);
   for (const c of connections) {
