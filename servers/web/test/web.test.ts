@@ -7,7 +7,7 @@ import { writeFile, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startWeb, type RunningWeb } from '../src/server.ts';
 import { CACHE_FILE_BYTES, makeFixture, type Fixture } from './helpers/fixture.ts';
-import { get } from './helpers/http-client.ts';
+import { get as getOn } from './helpers/http-client.ts';
 import { RUNTIMES } from './helpers/runtimes.ts';
 
 for (const runtime of RUNTIMES) {
@@ -15,6 +15,9 @@ for (const runtime of RUNTIMES) {
     let fx: Fixture;
     let web: RunningWeb;
     let port: number;
+    // Keep-alive connections shared by the tests (under `thread` every new connection starts a worker).
+    const shared = new Agent({ keepAlive: true, maxSockets: 2 });
+    const get = (p: number, path: string, options: Parameters<typeof getOn>[2] = {}) => getOn(p, path, { agent: shared, ...options });
 
     before(async () => {
       fx = await makeFixture();
@@ -26,6 +29,7 @@ for (const runtime of RUNTIMES) {
       port = web.port;
     });
     after(async () => {
+      shared.destroy();
       await web.stop();
       await fx.remove();
     });
