@@ -8,12 +8,14 @@ import { connect, type Socket } from 'node:net';
 import { LatencyRecorder } from '../../src/load/latency-recorder.ts';
 import type { RunMeasurement } from '../../src/load/types.ts';
 import type { FromImageLoad, ToImageLoad } from './load-protocol.ts';
-import { RequestMix } from './request-mix.ts';
+import { RequestMix, type MixSpec } from './request-mix.ts';
 
 export const CLIENT_VERSION = 'raw-http1 1';
 const HEAD_END = Buffer.from('\r\n\r\n');
 
-let mix: RequestMix | undefined;
+let spec: MixSpec | undefined;
+/** One mix per target, so that each sees the same request sequence, its miss keys continuing across its runs. */
+const mixes = new Map<string, RequestMix>();
 let timeoutSeconds = 10;
 
 function send(message: FromImageLoad): void {
@@ -174,9 +176,14 @@ async function run(message: Extract<ToImageLoad, { type: 'run' }>): Promise<void
     send({ type: 'error', id: message.id, message: `refusing to load ${message.url}: only 127.0.0.1 is a target` });
     return;
   }
-  if (mix === undefined) {
+  if (spec === undefined) {
     send({ type: 'error', id: message.id, message: 'load process not configured' });
     return;
+  }
+  let mix = mixes.get(message.url);
+  if (mix === undefined) {
+    mix = new RequestMix(spec);
+    mixes.set(message.url, mix);
   }
   const host = url.hostname;
   const port = Number(url.port);
@@ -204,7 +211,8 @@ async function run(message: Extract<ToImageLoad, { type: 'run' }>): Promise<void
 
 process.on('message', (message: ToImageLoad) => {
   if (message.type === 'configure') {
-    mix = new RequestMix(message.mix);
+    spec = message.mix;
+    mixes.clear();
     timeoutSeconds = message.timeoutSeconds;
   } else if (message.type === 'run') {
     run(message).catch((error: unknown) => send({ type: 'error', id: message.id, message: (error as Error).message }));

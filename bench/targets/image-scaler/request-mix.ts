@@ -40,7 +40,10 @@ export class RequestMix {
   private readonly spec: MixSpec;
   private readonly zipf: ZipfSampler;
   private prng: Prng;
-  /** Counts misses over the life of the mix, so that a miss key is never repeated, even across runs. */
+  /**
+   * Counts misses over the life of the mix, so that a miss key is never repeated, even across runs. One mix per
+   * target (see load-process.ts): every target sees the same keys in the same order.
+   */
   private missCounter = 0;
 
   constructor(spec: MixSpec) {
@@ -62,21 +65,24 @@ export class RequestMix {
     return this.missPath(this.missCounter++);
   }
 
-  /** A key no hot key and no other miss has: width 100-1099, quality 30-89 (never 80, which hot keys use). */
+  /**
+   * The n-th miss key: a key no hot key and no other miss has. Uniqueness comes from parameters that barely
+   * change the work (width 300-399, quality 30-89 without 80; then heights), so a miss costs about the same
+   * whether it is the tenth or the ten-thousandth: targets that get further into the sequence are not penalised.
+   */
   missPath(n: number): string {
     const { images, formats } = this.spec;
     const image = images[n % images.length]!;
     let rest = Math.floor(n / images.length);
     const format = formats[rest % formats.length]!;
     rest = Math.floor(rest / formats.length);
-    const width = 100 + (rest % 1000);
-    rest = Math.floor(rest / 1000);
-    const qualities = 59; // 30..89 without 80
+    const width = 300 + (rest % 100);
+    rest = Math.floor(rest / 100);
+    const qualities = 59; // 30..89 without 80, which hot keys use
     let quality = 30 + (rest % qualities);
     if (quality >= 80) quality += 1;
     const cycle = Math.floor(rest / qualities);
-    // Past 59000 x images x formats misses, heights make keys unique again.
-    const height = cycle === 0 ? '' : `&h=${cycle}`;
+    const height = cycle === 0 ? '' : `&h=${200 + (cycle % 100)}`;
     return `/images/${image}?w=${width}${height}&format=${format}&q=${quality}`;
   }
 }
