@@ -20,6 +20,10 @@ import { start, type FluxServer, type StartOptions } from '../../src/start.ts';
 import { kCore, kInstance } from '../../src/symbols.ts';
 import type { FluxError } from '../../src/errors.ts';
 import { P } from './fixtures/program/threads.ts';
+import type { RuntimeCore } from '../../src/core/core.ts';
+import { loadImplementation } from '../../src/core/implementation.ts';
+import { SharedBuffers } from '../../src/core/shared-buffers.ts';
+import { buildPlan } from '../../src/plan/build.ts';
 
 export { P };
 
@@ -98,4 +102,22 @@ export async function waitFor(condition: () => boolean, what: string, ms = 5000)
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** What `start` would hand a runtime, for the threads test program: to call the starters with threads-only options. */
+export async function directCore(runtime: RuntimeKind, implementation: URL = implementationUrl): Promise<RuntimeCore> {
+  const ir = threadsIr();
+  const impl = await loadImplementation(implementation.href);
+  const shared = new SharedBuffers(true);
+  await impl.setup?.({ runtime, options: {}, thread: 'main', shared: (name, bytes) => shared.get(name, bytes) });
+  return {
+    runtime,
+    ir,
+    plan: buildPlan(ir, impl, { elideSyncLocks: false }),
+    implementationUrl: implementation.href,
+    impl,
+    options: {},
+    shared,
+    reportError: () => {},
+  };
 }
