@@ -31,7 +31,8 @@ function noteCell(entry: ResultEntry): string {
 const ROLE_ORDER = { flux: 0, baseline: 1, ceiling: 2 } as const;
 
 export function renderTable(record: BenchRecord, options: TableOptions = {}): string {
-  const reference = record.targets.find((t) => t.id === 'node-http')?.label ?? 'baseline';
+  const referenceId = record.settings.referenceBaseline;
+  const reference = record.targets.find((t) => t.id === referenceId)?.label ?? referenceId ?? 'baseline';
   const table = new Table({
     head: ['conns', 'target', 'req/s', 'runs ±', 'MB/s', 'p50 ms', 'p99 ms', 'errors', `vs ${reference}`, 'note'],
     colAligns: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],

@@ -35,6 +35,8 @@ export interface BenchSettings {
   readonly seed: number;
   readonly loadClient: string;
   readonly ceiling: boolean;
+  /** The baseline the ratio column divides by (a target id), if the profile names one. */
+  readonly referenceBaseline?: string;
   /** Profile-specific: the workload's identity (file set digest, request mix, cache policy). */
   readonly workload: Readonly<Record<string, unknown>>;
 }

@@ -201,6 +201,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchRecord> 
       seed: options.seed,
       loadClient: client?.name ?? 'unknown',
       ceiling: options.ceiling,
+      ...(options.profile.referenceBaseline ? { referenceBaseline: options.profile.referenceBaseline } : {}),
       workload: workload.settings,
     },
     targets: targetInfos,
