@@ -64,10 +64,15 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchRecord> 
   const environment = environmentInfo();
   const notes: string[] = [];
   let progress: Progress | undefined;
-  const log = (message: string) => {
-    notes.push(message);
+  /** Shown while running only. */
+  const say = (message: string) => {
     if (progress) progress.log(message);
     else if (options.progress) process.stderr.write(`${message}\n`);
+  };
+  /** Shown, and kept in the record's notes. */
+  const log = (message: string) => {
+    notes.push(message);
+    say(message);
   };
 
   const workload = await options.profile.prepare({ seed: options.seed, options: options.profileOptions, log });
@@ -95,7 +100,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchRecord> 
   const planned = plannedSeconds(definitions.length, options);
   const startup = (options.startupAllowanceSeconds ?? 60) * definitions.length;
   const boundSeconds = Math.ceil(planned * 1.5 + startup + 60);
-  log(`plan: ${definitions.length} targets x ${options.connections.length} connection counts x (${options.warmupSeconds} s warm-up + ${options.runs} x ${options.durationSeconds} s) = about ${formatSeconds(planned)} (bounded at ${formatSeconds(boundSeconds)})`);
+  say(`plan: ${definitions.length} targets x ${options.connections.length} connection counts x (${options.warmupSeconds} s warm-up + ${options.runs} x ${options.durationSeconds} s) = about ${formatSeconds(planned)} (bounded at ${formatSeconds(boundSeconds)})`);
 
   // The overall time bound: whatever hangs, the invocation ends.
   const watchdog = setTimeout(() => {
@@ -121,7 +126,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchRecord> 
       progress.step(`starting ${definition.label}`, 2);
       try {
         target.running = await startTarget(await definition.launch());
-        log(`${definition.label} ready at ${target.running.url}`);
+        say(`${definition.label} ready at ${target.running.url}`);
       } catch (error) {
         target.error = (error as Error).message;
         log(`${definition.label} failed to start: ${target.error}`);
