@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrng } from '../src/workload/prng.ts';
@@ -94,11 +95,15 @@ test('the file set on disk is deterministic and reused when identical', async ()
     const otherSeed = await ensureFileSet({ directories: 1, seed: 4, cacheDir: cacheA });
     assert.notEqual(otherSeed.digest, first.digest);
 
+    // A staging folder left by a killed run (a pid that is gone) is cleaned up by the next write.
+    const stale = join(cacheA, 'specweb99-0123456789abcdef.staging-999999999-abcd1234');
+    await mkdir(stale);
     // A damaged set (a truncated file) is rewritten, not reused.
     await writeFile(join(first.root, sample), 'short');
     const repaired = await ensureFileSet({ directories: 1, seed: 3, cacheDir: cacheA });
     assert.equal(repaired.reused, false);
     assert.equal(repaired.digest, first.digest);
+    assert.equal(existsSync(stale), false);
   } finally {
     await rm(cacheA, { recursive: true, force: true });
     await rm(cacheB, { recursive: true, force: true });

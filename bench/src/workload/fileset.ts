@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,6 +136,31 @@ async function writeSet(staging: string, options: FileSetOptions, files: readonl
   return manifest;
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes staging folders left by runs that were killed while writing (their process is gone). */
+async function removeStaleStaging(cacheDir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(cacheDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = /^specweb99-[0-9a-f]+\.staging-(\d+)-[0-9a-f]+$/.exec(name);
+    if (match && Number(match[1]) !== process.pid && !isAlive(Number(match[1]))) {
+      await rm(join(cacheDir, name), { recursive: true, force: true });
+    }
+  }
+}
+
 /** Returns the file set for these options, writing it only when no intact identical set exists. */
 export async function ensureFileSet(options: FileSetOptions): Promise<FileSet> {
   if (!Number.isInteger(options.directories) || options.directories < 1) {
@@ -149,6 +174,7 @@ export async function ensureFileSet(options: FileSetOptions): Promise<FileSet> {
   if (existing) return { root, files, totalBytes: existing.totalBytes, digest: existing.digest, reused: true };
 
   await mkdir(cacheDir, { recursive: true, mode: 0o755 });
+  await removeStaleStaging(cacheDir);
   const staging = `${root}.staging-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     const manifest = await writeSet(staging, options, files);
