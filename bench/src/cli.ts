@@ -62,6 +62,7 @@ program
   .option('--alpha <p>', 'significance level', '0.05')
   .option('--min-change <fraction>', 'smallest relative change that counts (0.02 = 2%)', '0.02')
   .option('--test <name>', "welch (Welch's t-test) or mann-whitney", 'welch')
+  .option('--relative', "judge each run's throughput over the reference baseline's in the same round (cancels a slower machine)")
   .option('--fail-on-regression', 'exit 1 when a significant regression is found')
   .option('--markdown', 'print a markdown table (for CI summaries)')
   .action(async (options: CompareCommandOptions) => {

@@ -10,6 +10,7 @@ import { appendRecord } from '../src/results/history.ts';
 import { noisy, syntheticRecord } from './fixtures/records.ts';
 
 const RUNS = 5;
+const defaults = { alpha: 0.05, minChange: 0.02, test: 'welch' as const };
 
 function web(id: string, fluxCenter: number, seed: number, spread = 0.03) {
   return syntheticRecord(id, [
@@ -91,4 +92,30 @@ test('compare --fail-on-regression exits non-zero on a regression, zero on noise
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('--relative cancels a machine that got slower as a whole, and still catches a real regression', () => {
+  const round = (flux: number[], node: number[], id: string) =>
+    syntheticRecord(id, [
+      { target: 'flux/threadpool', role: 'flux', label: 'flux (threadpool)', runs: { 100: flux } },
+      { target: 'node-http', role: 'baseline', label: 'node:http', runs: { 100: node } },
+    ]);
+  // Per-round drift shared by both targets (they ran moments apart), and a machine 20% slower overall.
+  const drift = noisy(1, 0.08, RUNS, 5);
+  const base = round(drift.map((d) => 20_000 * d), drift.map((d) => 10_000 * d), 'base');
+  const slowerDrift = noisy(0.8, 0.08, RUNS, 6);
+  const slowerMachine = round(slowerDrift.map((d) => 20_000 * d), slowerDrift.map((d) => 10_000 * d), 'cur');
+
+  assert.equal(compareRecords(base, slowerMachine).rows.find((r) => r.target === 'flux/threadpool')!.verdict, 'regression');
+  const relative = compareRecords(base, slowerMachine, { ...defaults, relative: true });
+  assert.equal(relative.relativeTo, 'node-http');
+  const flux = relative.rows.find((r) => r.target === 'flux/threadpool')!;
+  assert.equal(flux.unit, 'ratio');
+  assert.ok(Math.abs(flux.currentMedian! - 2) < 1e-9);
+  assert.equal(flux.verdict, 'no significant change');
+  assert.equal(relative.rows.find((r) => r.target === 'node-http')!.verdict, 'reference');
+  assert.match(renderComparison(relative), /vs node-http/);
+
+  const fluxSlower = round(drift.map((d, i) => 17_000 * d * (1 + 0.01 * i)), drift.map((d) => 10_000 * d), 'cur2');
+  assert.equal(compareRecords(base, fluxSlower, { ...defaults, relative: true }).rows.find((r) => r.target === 'flux/threadpool')!.verdict, 'regression');
 });

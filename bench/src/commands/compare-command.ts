@@ -15,6 +15,7 @@ export interface CompareCommandOptions {
   readonly minChange: string;
   readonly test: string;
   readonly failOnRegression?: boolean;
+  readonly relative?: boolean;
   readonly markdown?: boolean;
   /** Where the comparison is printed (stdout by default). */
   readonly write?: (text: string) => void;
@@ -48,7 +49,7 @@ export async function compareCommand(options: CompareCommandOptions): Promise<{ 
   }
   if (!baseline) throw new BenchError(benchCodes.RECORD, `no earlier ${current.profile} record to compare ${current.id} with; pass --baseline <id|file>`);
 
-  const comparison = compareRecords(baseline, current, { alpha, minChange, test });
+  const comparison = compareRecords(baseline, current, { alpha, minChange, test, relative: Boolean(options.relative) });
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
   write((options.markdown ? renderComparisonMarkdown(comparison) : renderComparison(comparison, { color: Boolean(process.stdout.isTTY) })) + '\n');
   const exitCode = options.failOnRegression && comparison.regressions > 0 ? 1 : 0;

@@ -1,16 +1,24 @@
 /** Renders a comparison as a terminal table (cli-table3) or as a markdown table (for CI summaries). */
 import Table from 'cli-table3';
 import type { Comparison, ComparisonRow } from '../results/compare.ts';
-import { formatPercent, formatRate } from './format.ts';
+import { formatPercent, formatRate, formatRatio } from './format.ts';
 
-const HEAD = ['conns', 'target', 'baseline req/s', 'current req/s', 'change', 'p', 'runs', 'verdict'];
+function head(comparison: Comparison): string[] {
+  const what = comparison.relativeTo ? `vs ${comparison.relativeTo}` : 'req/s';
+  return ['conns', 'target', `baseline ${what}`, `current ${what}`, 'change', 'p', 'runs', 'verdict'];
+}
+
+function value(row: ComparisonRow, v: number | undefined): string {
+  if (v === undefined) return '';
+  return row.unit === 'ratio' ? formatRatio(v) : formatRate(v);
+}
 
 function cells(row: ComparisonRow): string[] {
   return [
     String(row.connections),
     row.label,
-    row.baselineMedian === undefined ? '' : formatRate(row.baselineMedian),
-    row.currentMedian === undefined ? '' : formatRate(row.currentMedian),
+    value(row, row.baselineMedian),
+    value(row, row.currentMedian),
     row.change === undefined ? '' : formatPercent(row.change, true),
     row.test ? (row.test.p < 0.001 ? '<0.001' : row.test.p.toFixed(3)) : '',
     `${row.baselineRuns.length} vs ${row.currentRuns.length}`,
@@ -20,13 +28,14 @@ function cells(row: ComparisonRow): string[] {
 
 function footer(comparison: Comparison): string[] {
   const lines = [`${comparison.regressions} significant regression(s), ${comparison.improvements} significant improvement(s)`];
+  if (comparison.relativeTo) lines.push(`per-run throughput divided by ${comparison.relativeTo}'s in the same round`);
   for (const warning of comparison.warnings) lines.push(`warning: ${warning}`);
   return lines;
 }
 
 export function renderComparison(comparison: Comparison, options: { color?: boolean } = {}): string {
   const table = new Table({
-    head: HEAD,
+    head: head(comparison),
     colAligns: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
     style: options.color ? { head: ['cyan'] } : { head: [], border: [] },
   });
@@ -36,11 +45,12 @@ export function renderComparison(comparison: Comparison, options: { color?: bool
 
 export function renderComparisonMarkdown(comparison: Comparison): string {
   const escape = (s: string) => s.replace(/\|/g, '\\|');
+  const columns = head(comparison);
   const lines = [
     `Baseline \`${comparison.baselineId}\` -> current \`${comparison.currentId}\``,
     '',
-    `| ${HEAD.join(' | ')} |`,
-    `|${HEAD.map((_, i) => (i === 1 || i === HEAD.length - 1 ? ' --- ' : ' ---: ')).join('|')}|`,
+    `| ${columns.join(' | ')} |`,
+    `|${columns.map((_, i) => (i === 1 || i === columns.length - 1 ? ' --- ' : ' ---: ')).join('|')}|`,
     ...comparison.rows.map((row) => `| ${cells(row).map(escape).join(' | ')} |`),
     '',
     ...footer(comparison),

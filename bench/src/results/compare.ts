@@ -14,11 +14,25 @@ export interface CompareOptions {
   /** Smallest relative change of the median that counts, e.g. 0.02 for 2%. */
   readonly minChange: number;
   readonly test: SignificanceTest;
+  /**
+   * Compare each run's throughput divided by the reference baseline's in the same round of the same record
+   * (runs are interleaved, so the two ran moments apart): a slower or busier machine then cancels out.
+   */
+  readonly relative?: boolean;
 }
 
 export const DEFAULT_COMPARE_OPTIONS: CompareOptions = { alpha: 0.05, minChange: 0.02, test: 'welch' };
 
-export type Verdict = 'regression' | 'improvement' | 'no significant change' | 'not enough runs' | 'only in baseline' | 'only in current';
+export type Verdict =
+  | 'regression'
+  | 'improvement'
+  | 'no significant change'
+  | 'not enough runs'
+  | 'only in baseline'
+  | 'only in current'
+  /** With `relative`: the reference baseline itself (always 1) or a row without it. */
+  | 'reference'
+  | 'no reference runs';
 
 export interface ComparisonRow {
   readonly target: string;
@@ -27,6 +41,8 @@ export interface ComparisonRow {
   readonly connections: number;
   readonly baselineRuns: readonly number[];
   readonly currentRuns: readonly number[];
+  /** What the runs hold: requests a second, or (with `relative`) ratios to the reference baseline. */
+  readonly unit: 'req/s' | 'ratio';
   readonly baselineMedian?: number;
   readonly currentMedian?: number;
   /** (current - baseline) / baseline, on medians. */
@@ -43,6 +59,8 @@ export interface Comparison {
   readonly warnings: readonly string[];
   readonly regressions: number;
   readonly improvements: number;
+  /** The reference baseline the runs were divided by, with `relative`. */
+  readonly relativeTo?: string;
 }
 
 function runTest(test: SignificanceTest, a: readonly number[], b: readonly number[]): TestResult {
@@ -64,7 +82,21 @@ function differences(baseline: BenchRecord, current: BenchRecord): string[] {
   return warnings;
 }
 
+/**
+ * Per-run values of an entry: throughputs, or throughputs over the reference's in the same round (undefined when
+ * the reference has no run for every round).
+ */
+function runValues(record: BenchRecord, entry: ResultEntry, relativeTo: string | undefined): number[] | undefined {
+  const throughputs = entry.runs.map((r) => r.requestsPerSecond);
+  if (!relativeTo) return throughputs;
+  const reference = record.results.find((r) => r.target === relativeTo && r.connections === entry.connections);
+  if (!reference || reference.runs.length < entry.runs.length) return undefined;
+  return throughputs.map((value, i) => value / reference.runs[i].requestsPerSecond);
+}
+
 export function compareRecords(baseline: BenchRecord, current: BenchRecord, options: CompareOptions = DEFAULT_COMPARE_OPTIONS): Comparison {
+  const relativeTo = options.relative ? (current.settings.referenceBaseline ?? baseline.settings.referenceBaseline ?? 'node-http') : undefined;
+  const unit = relativeTo ? ('ratio' as const) : ('req/s' as const);
   const key = (r: ResultEntry) => `${r.target}@${r.connections}`;
   const before = new Map(baseline.results.map((r) => [key(r), r]));
   const after = new Map(current.results.map((r) => [key(r), r]));
@@ -73,9 +105,13 @@ export function compareRecords(baseline: BenchRecord, current: BenchRecord, opti
     const b = before.get(k);
     const c = after.get(k);
     const any = (c ?? b)!;
-    const baselineRuns = b ? b.runs.map((r) => r.requestsPerSecond) : [];
-    const currentRuns = c ? c.runs.map((r) => r.requestsPerSecond) : [];
-    const common = { target: any.target, label: any.label, role: any.role, connections: any.connections, baselineRuns, currentRuns };
+    const baselineValues = b ? runValues(baseline, b, relativeTo) : [];
+    const currentValues = c ? runValues(current, c, relativeTo) : [];
+    const baselineRuns = baselineValues ?? [];
+    const currentRuns = currentValues ?? [];
+    const common = { target: any.target, label: any.label, role: any.role, connections: any.connections, baselineRuns, currentRuns, unit };
+    if (relativeTo && any.target === relativeTo) return { ...common, verdict: 'reference' };
+    if (!baselineValues || !currentValues) return { ...common, verdict: 'no reference runs' };
     if (!b) return { ...common, currentMedian: median(currentRuns), verdict: 'only in current' };
     if (!c) return { ...common, baselineMedian: median(baselineRuns), verdict: 'only in baseline' };
     const baselineMedian = median(baselineRuns);
@@ -102,5 +138,6 @@ export function compareRecords(baseline: BenchRecord, current: BenchRecord, opti
     warnings: differences(baseline, current),
     regressions: rows.filter((r) => r.verdict === 'regression').length,
     improvements: rows.filter((r) => r.verdict === 'improvement').length,
+    ...(relativeTo ? { relativeTo } : {}),
   };
 }
