@@ -161,8 +161,8 @@ if (want('fpw')) {
     await withPool({ threads: 2, flowsPerWorker, queueLimit: 4096 }, async (pool) => {
       const m = await measure(`threadpool flowsPerWorker ${flowsPerWorker} (per flow)`, (ops) => flows(pool, LOOSE, 'io', ops, 2000), {
         ops: 2000,
-        runs: 5,
-        warmup: 1,
+        runs: 9,
+        warmup: 2,
       });
       line(`  => ${(1e9 / m.medianNs).toFixed(0)} flows/s`);
     });
