@@ -59,6 +59,7 @@ export function renderTable(record: BenchRecord, options: TableOptions = {}): st
     }
   }
   const lines = [table.toString()];
+  for (const note of record.notes) if (note.startsWith('the machine is busy')) lines.push(`note: ${note}`);
   for (const target of record.targets) {
     if (target.skipped) lines.push(`skipped ${target.label}: ${target.skipped}`);
     if (target.error) lines.push(`FAILED ${target.label}: ${target.error}`);

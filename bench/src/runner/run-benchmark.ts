@@ -75,6 +75,10 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchRecord> 
     say(message);
   };
 
+  if (environment.loadAverage > environment.cores * 0.5) {
+    log(`the machine is busy (1-minute load average ${environment.loadAverage.toFixed(1)} on ${environment.cores} cores): expect noisy numbers`);
+  }
+
   const workload = await options.profile.prepare({ seed: options.seed, options: options.profileOptions, log });
 
   const definitions: TargetDefinition[] = options.runtimes.map((runtime) => workload.fluxTarget(runtime));
