@@ -62,6 +62,7 @@ export class ThreadsBase {
   startMsTotal = 0;
 
   private readonly freeRows: number[];
+  private readonly recovered = new WeakSet<WorkerHost>();
   private readonly initBase: Omit<WorkerInit, 'row' | 'threadIndex'>;
   /** Snapshots of workers that are gone, merged. */
   private retired: StatsSnapshot | null = null;
@@ -127,6 +128,10 @@ export class ThreadsBase {
    * total so its work still counts.
    */
   recover(host: WorkerHost, keepStats: boolean): void {
+    // Once per worker: a worker that dies while being retired is seen by both paths, and its row must not be
+    // freed twice (two later workers would share it).
+    if (this.recovered.has(host)) return;
+    this.recovered.add(host);
     releaseRow(this.view, host.row);
     this.freeRows.push(host.row);
     if (keepStats && host.lastSnapshot !== null) this.retire(host.lastSnapshot);
