@@ -10,7 +10,7 @@ import { Errors } from './errors.ts';
 export interface ThreadsOptions extends RuntimeOptions {
   /** threadpool: flows one worker runs at once, interleaved at their awaits (1 = a classic pool). */
   readonly flowsPerWorker?: number;
-  /** threadpool: sessions with session-scope locks open at once (slots in the shared session table). */
+  /** Sessions with session-scope locks open at once (slots in the shared session table). */
   readonly maxSessions?: number;
   /** How long `stats()` and `close()` wait for a worker's snapshot, in ms. */
   readonly statsTimeoutMs?: number;

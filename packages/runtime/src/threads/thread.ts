@@ -55,7 +55,8 @@ export async function startThread(core: RuntimeCore, options: ThreadsOptions): P
   const settings = threadsSettings(options);
   const base = new ThreadsBase(core, {
     rows: settings.maxThreads,
-    maxSessions: settings.maxThreads,
+    // Not maxThreads: a session keeps its slot while its thread is gone (died) or while it drains.
+    maxSessions: settings.maxSessions,
     stats: options.stats,
     statsTimeoutMs: settings.statsTimeoutMs,
     compileCache: settings.compileCache,
