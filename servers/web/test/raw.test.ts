@@ -1,6 +1,9 @@
 /** End to end over raw sockets, under every runtime: malformed, pipelined, oversized, slow and hostile clients. */
 
 import { describe, test, before, after } from 'node:test';
+import { connect } from 'node:net';
+import { once } from 'node:events';
+import { registry } from '@flux/runtime/io/index.ts';
 import assert from 'node:assert/strict';
 import { startWeb, type RunningWeb } from '../src/server.ts';
 import { makeFixture, SECRET, type Fixture } from './helpers/fixture.ts';
@@ -9,6 +12,15 @@ import { RUNTIMES } from './helpers/runtimes.ts';
 
 const HEADER_TIMEOUT_MS = 300;
 const IDLE_TIMEOUT_MS = 500;
+
+/** Polls `condition` until it holds; fails after 15 s. */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: t\r\n${extra}\r\n`;
 
@@ -304,6 +316,28 @@ for (const runtime of RUNTIMES) {
       c.write(get('/hello.txt'));
       assert.equal((await c.response()).status, 200);
       await c.waitClosed(15_000);
+    });
+
+    test('a client that stops reading its responses is dropped, and not answered further meanwhile', async () => {
+      // Counted through the connection registry: wait until this process has no other connection open.
+      await until(() => registry.size === 0);
+      const flowsBefore = (await web.server.stats()).flows.started;
+      const socket = connect({ host: '127.0.0.1', port });
+      await once(socket, 'connect');
+      socket.on('error', () => {});
+      socket.pause(); // never read: the responses pile up until the server's buffers are full
+      await until(() => registry.size === 1);
+      socket.write(Array.from({ length: 200 }, () => get('/large.bin')).join(''));
+      // The server gives up on the connection: it leaves the registry without the client doing anything.
+      await until(() => registry.size === 0);
+      const received: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => received.push(chunk));
+      socket.resume();
+      await once(socket, 'close');
+      const answers = Buffer.concat(received).toString('latin1').split('HTTP/1.1 200 OK').length - 1;
+      assert.ok(answers < 200, `only part of the answers was sent (${answers})`);
+      const flows = (await web.server.stats()).flows.started - flowsBefore;
+      assert.ok(flows < 200, `the server stopped taking requests from it (${flows} of 200 answered)`);
     });
   });
 

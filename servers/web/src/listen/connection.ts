@@ -105,7 +105,8 @@ export class Connection {
     this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
     if (this.state === 'idle') this.advance();
     else if (this.state === 'head') this.advance();
-    else if (this.state === 'busy' && this.buffer.length > this.limits.maxHeaderBytes + READ_AHEAD) this.socket.pause();
+    // Answering (or waiting for the client to read its answers): buffer a little, then stop reading.
+    else if (this.buffer.length > this.limits.maxHeaderBytes + READ_AHEAD) this.socket.pause();
   }
 
   /** Frames the next request head from the buffer and starts its flow, or sets up the wait for more bytes. */
@@ -166,7 +167,6 @@ export class Connection {
     const socket = this.socket;
     if (socket.destroyed) return;
     if (this.closeAfter || outcome.status === 'overload' || socket.writableEnded) return this.close();
-    if (socket.isPaused()) socket.resume();
     if (socket.writableNeedDrain) {
       // The client is not reading: answer nothing more until it does.
       this.state = 'draining';
@@ -184,6 +184,7 @@ export class Connection {
    * answered; once no complete one is left, the connection closes.
    */
   private next(): void {
+    if (this.socket.isPaused()) this.socket.resume();
     this.state = 'idle';
     this.deadline = Date.now() + this.limits.idleTimeoutMs;
     this.advance();
