@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { ByteCache } from '../../src/state/byte-cache.ts';
 import { StateError } from '../../src/state/errors.ts';
 import { H_WRITING } from '../../src/state/byte-cache-layout.ts';
+import { createLockMemory } from '../../src/shared/lock-memory.ts';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const str = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -245,5 +246,27 @@ test('a worker thread sees and updates the same cache', async () => {
   const slot = cache.find('/from-worker');
   assert.equal(str(cache.readBody(slot)), 'abc');
   assert.equal(cache.source(slot).tag, 'from worker');
+  assert.deepEqual(cache.verify(), []);
+});
+
+test('several threads under the shared reader/writer lock keep one consistent cache', async () => {
+  // Small enough that stores keep evicting: every code path runs while others read.
+  const options = { capacityBytes: 32 * 1024, blockSize: 256, maxEntries: 40 };
+  const cache = ByteCache.create(options);
+  const threads = 3;
+  const memory = createLockMemory({ programLocks: 1, sessionLocks: 0, maxSessions: 0, rows: threads });
+  const workers = Array.from({ length: threads }, (_, row) => new Worker(new URL('./fixtures/cache-stress-worker.ts', import.meta.url), {
+    workerData: { buffer: cache.buffer, options, memory, row, seed: 1000 + row, operations: 3000 },
+  }));
+  const results = await Promise.all(workers.map(async (worker) => {
+    const [message] = await once(worker, 'message');
+    await once(worker, 'exit');
+    return message as { hits: number; problems: string[] };
+  }));
+  for (const r of results) assert.deepEqual(r.problems, []);
+  assert.ok(results.some((r) => r.hits > 0), 'lookups found entries');
+  const stats = cache.stats();
+  assert.ok(stats.evictions > 0, 'the cache was full and evicted');
+  assert.equal(stats.resets, 0);
   assert.deepEqual(cache.verify(), []);
 });
