@@ -59,11 +59,18 @@ test('across threads: one worker owns, the others wait for its release', async (
   const options = DEFAULT_INFLIGHT_OPTIONS;
   const buffer = new SharedArrayBuffer(InflightTable.byteLength(options));
   const url = new URL('./fixtures/inflight-worker.ts', import.meta.url);
-  // The owner starts first so the roles are known; the waiters start while it holds the claim.
-  const owner = new Worker(url, { workerData: { buffer, key: 'same', holdMs: 300 } });
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  const waiters = [1, 2].map(() => new Worker(url, { workerData: { buffer, key: 'same', holdMs: 0 } }));
-  const results = await Promise.all([owner, ...waiters].map(async (w) => (await once(w, 'message'))[0] as { role: string; waitedMs: number }));
-  assert.deepEqual(results.map((r) => r.role), ['owner', 'waiter', 'waiter']);
+  const start = (w: Worker) => once(w, 'message').then(([m]) => m as { event: string; role: string });
+  // The owner claims first; the waiters claim while it holds the key; only then is it told to release.
+  const owner = new Worker(url, { workerData: { buffer, key: 'same' } });
+  const ownerClaim = await start(owner);
+  const waiters = [1, 2].map(() => new Worker(url, { workerData: { buffer, key: 'same' } }));
+  const waiterClaims = await Promise.all(waiters.map(start));
+  assert.deepEqual([ownerClaim, ...waiterClaims].map((m) => m.role), ['owner', 'waiter', 'waiter']);
+  const woke = waiters.map((w) => once(w, 'message').then(([m]) => (m as { event: string }).event));
+  const released = once(owner, 'message');
+  owner.postMessage('release');
+  await released;
+  assert.deepEqual(await Promise.all(woke), ['woke', 'woke']);
   assert.equal(new InflightTable(buffer, options).inflight(), 0);
+  await Promise.all([owner, ...waiters].map((w) => w.terminate()));
 });
