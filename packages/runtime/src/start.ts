@@ -25,9 +25,20 @@ export interface StartOptions {
   readonly runtime: RuntimeKind;
   /** Server options (port, root, ...): structured-cloneable; visible to setup and sources. */
   readonly options?: Readonly<Record<string, unknown>>;
+  /** threadpool: pool size (default os.availableParallelism()). */
   readonly threads?: number;
+  /** Admission control: flows waiting beyond this are refused with an overload outcome. */
   readonly queueLimit?: number;
+  /** thread: most workers alive at once (default 64). */
   readonly maxThreads?: number;
+  /** threadpool: flows one worker runs at once, interleaved at their awaits (default 64; 1 = a classic pool). */
+  readonly flowsPerWorker?: number;
+  /** threadpool, thread: sessions with session-scope locks open at once (default 4096). */
+  readonly maxSessions?: number;
+  /** threadpool, thread: how long `stats()` waits for a worker's snapshot, in ms (default 2000). */
+  readonly statsTimeoutMs?: number;
+  /** threadpool, thread: workers boot with Node's on-disk compile cache (default true). */
+  readonly compileCache?: boolean;
   readonly stats?: StatsOptions;
   /** Runtime errors: unhandled flow errors, failing handlers and sources. Default: printed to stderr. */
   readonly onError?: (error: FluxError) => void;
@@ -84,6 +95,10 @@ export async function start(opts: StartOptions): Promise<FluxServer> {
     threads: opts.threads,
     queueLimit: opts.queueLimit,
     maxThreads: opts.maxThreads,
+    flowsPerWorker: opts.flowsPerWorker,
+    maxSessions: opts.maxSessions,
+    statsTimeoutMs: opts.statsTimeoutMs,
+    compileCache: opts.compileCache,
     stats: opts.stats,
   };
   const instance = await startRuntime(core, runtimeOptions);

@@ -15,6 +15,11 @@ export interface ServerArgs {
   readonly threads?: number;
   readonly queueLimit?: number;
   readonly maxThreads?: number;
+  readonly flowsPerWorker?: number;
+  readonly maxSessions?: number;
+  readonly statsTimeoutMs?: number;
+  /** false with --no-compile-cache; undefined otherwise (the runtime's default, on). */
+  readonly compileCache?: boolean;
   readonly statsOut?: string;
   readonly stopDeadlineMs: number;
   readonly help: boolean;
@@ -22,7 +27,19 @@ export interface ServerArgs {
   readonly options: Record<string, OptionValue>;
 }
 
-const RUNTIME_FLAGS = ['runtime', 'threads', 'queue-limit', 'max-threads', 'stats-out', 'stop-deadline-ms', 'help'];
+const RUNTIME_FLAGS = [
+  'runtime',
+  'threads',
+  'queue-limit',
+  'max-threads',
+  'flows-per-worker',
+  'max-sessions',
+  'stats-timeout-ms',
+  'no-compile-cache',
+  'stats-out',
+  'stop-deadline-ms',
+  'help',
+];
 
 export function kebab(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -35,6 +52,10 @@ export function usage(defaults: Readonly<Record<string, OptionValue>>): string {
     '  --threads <n>                        worker threads (threadpool, thread)',
     '  --queue-limit <n>                    refuse flows beyond this many queued or running',
     '  --max-threads <n>                    most workers the thread runtime starts',
+    '  --flows-per-worker <n>               flows one threadpool worker runs at once (default 64)',
+    '  --max-sessions <n>                   sessions with session locks open at once (threaded runtimes, default 4096)',
+    '  --stats-timeout-ms <ms>              how long statistics wait for a worker (threaded runtimes, default 2000)',
+    '  --no-compile-cache                   workers boot without Node\'s compile cache (threaded runtimes)',
     '  --stats-out <file>                   write statistics as JSON there on exit',
     '  --stop-deadline-ms <ms>              how long in-flight flows may take to finish on exit (default 5000)',
   ];
@@ -51,6 +72,10 @@ export function parseServerArgs(argv: readonly string[], defaults: Readonly<Reco
     threads: { type: 'string' },
     'queue-limit': { type: 'string' },
     'max-threads': { type: 'string' },
+    'flows-per-worker': { type: 'string' },
+    'max-sessions': { type: 'string' },
+    'stats-timeout-ms': { type: 'string' },
+    'no-compile-cache': { type: 'boolean' },
     'stats-out': { type: 'string' },
     'stop-deadline-ms': { type: 'string' },
     help: { type: 'boolean' },
@@ -94,6 +119,10 @@ export function parseServerArgs(argv: readonly string[], defaults: Readonly<Reco
     threads: count('threads'),
     queueLimit: count('queue-limit'),
     maxThreads: count('max-threads'),
+    flowsPerWorker: count('flows-per-worker'),
+    maxSessions: count('max-sessions'),
+    statsTimeoutMs: count('stats-timeout-ms'),
+    compileCache: values['no-compile-cache'] === true ? false : undefined,
     statsOut: values['stats-out'] as string | undefined,
     stopDeadlineMs: deadline,
     help: values['help'] === true,

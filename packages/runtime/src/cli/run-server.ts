@@ -54,6 +54,10 @@ export async function runServer(opts: RunServerOptions): Promise<FluxServer> {
       threads: args.threads,
       queueLimit: args.queueLimit,
       maxThreads: args.maxThreads,
+      flowsPerWorker: args.flowsPerWorker,
+      maxSessions: args.maxSessions,
+      statsTimeoutMs: args.statsTimeoutMs,
+      compileCache: args.compileCache,
     });
     process.stderr.write(`flux: ${ir.program} running under ${args.runtime} (pid ${process.pid})\n`);
   } catch (error) {

@@ -23,6 +23,15 @@ export interface RuntimeOptions {
   /** thread runtime: upper bound on workers. */
   readonly maxThreads?: number;
   readonly stats?: StatsOptions;
+  // The rest only the threaded runtimes read (src/threads/options.ts has their defaults); `event` ignores them.
+  /** threadpool: flows one worker runs at once, interleaved at their awaits (1 = a classic pool). */
+  readonly flowsPerWorker?: number;
+  /** Sessions with session-scope locks open at once (slots in the shared session table). */
+  readonly maxSessions?: number;
+  /** How long `stats()` and `close()` wait for a worker's snapshot, in ms. */
+  readonly statsTimeoutMs?: number;
+  /** Use Node's on-disk compile cache in workers (default true): workers start about twice as fast. */
+  readonly compileCache?: boolean;
 }
 
 export interface RuntimeCore {

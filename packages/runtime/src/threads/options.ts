@@ -1,22 +1,13 @@
 /**
- * Settings of the threaded runtimes, from RuntimeOptions plus the threads-only knobs, with their defaults.
+ * Settings of the threaded runtimes: RuntimeOptions (including the threads-only knobs) with their defaults.
  */
 
 import { availableParallelism } from 'node:os';
 import type { RuntimeOptions } from '../core/core.ts';
 import { Errors } from './errors.ts';
 
-/** Knobs only the threaded runtimes read; `start` passes RuntimeOptions, tests and benchmarks may add these. */
-export interface ThreadsOptions extends RuntimeOptions {
-  /** threadpool: flows one worker runs at once, interleaved at their awaits (1 = a classic pool). */
-  readonly flowsPerWorker?: number;
-  /** Sessions with session-scope locks open at once (slots in the shared session table). */
-  readonly maxSessions?: number;
-  /** How long `stats()` and `close()` wait for a worker's snapshot, in ms. */
-  readonly statsTimeoutMs?: number;
-  /** Use Node's on-disk compile cache in workers (default true): workers start about twice as fast. */
-  readonly compileCache?: boolean;
-}
+/** What the threaded runtimes read: RuntimeOptions, whose threads-only knobs `start` passes through. */
+export type ThreadsOptions = RuntimeOptions;
 
 export interface ThreadsSettings {
   readonly threads: number;

@@ -1,11 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startThreadpool } from '../../src/threads/pool.ts';
-import { start } from '../../src/start.ts';
+import { runServer } from '../../src/cli/run-server.ts';
+import { start, type FluxServer } from '../../src/start.ts';
+import type { ThreadsSettings } from '../../src/threads/options.ts';
+import type { ThreadpoolInstance } from '../../src/threads/pool.ts';
+import type { ThreadInstance } from '../../src/threads/thread.ts';
 import { kCore, kInstance } from '../../src/symbols.ts';
 import { directCore, implementationUrl, P, startTestServer, threadsIr, withTimeout } from './helpers.ts';
 
 const badSetup = new URL('./bad-setup.ts', implementationUrl);
+const threadsFlux = new URL('./threads.flux', implementationUrl);
 
 test('threadpool: with flowsPerWorker 1 a worker runs one flow at a time; the rest wait in the queue', async () => {
   const core = await directCore('threadpool');
@@ -56,3 +61,30 @@ test('thread: a setup that fails on a worker fails the flow that needed the work
     await withTimeout(server.stop({ deadlineMs: 1000 }), 'stop');
   }
 });
+
+test('start passes the threaded runtimes\' knobs through; runServer reads them from flags', async () => {
+  const knobs = { flowsPerWorker: 3, maxSessions: 5, statsTimeoutMs: 700, compileCache: false };
+  const server = await start({ ir: threadsIr(), implementation: implementationUrl, runtime: 'thread', maxThreads: 2, ...knobs, onError: () => {} });
+  try {
+    assert.deepEqual(pick(server), { maxThreads: 2, ...knobs });
+  } finally {
+    await withTimeout(server.stop({ deadlineMs: 1000 }), 'stop');
+  }
+  const argv = ['--runtime', 'threadpool', '--threads', '1', '--flows-per-worker', '3', '--max-sessions', '5', '--stats-timeout-ms', '700', '--no-compile-cache'];
+  const served = await runServer({ fluxFile: threadsFlux, implementation: implementationUrl, argv, handleSignals: false });
+  try {
+    assert.deepEqual(pick(served), { maxThreads: 64, ...knobs });
+    assert.equal(settingsOf(served).threads, 1);
+  } finally {
+    await withTimeout(served.stop({ deadlineMs: 1000 }), 'stop');
+  }
+});
+
+function settingsOf(server: FluxServer): ThreadsSettings {
+  return (server[kInstance] as ThreadpoolInstance | ThreadInstance).settings;
+}
+
+function pick(server: FluxServer): Record<string, unknown> {
+  const s = settingsOf(server);
+  return { maxThreads: s.maxThreads, flowsPerWorker: s.flowsPerWorker, maxSessions: s.maxSessions, statsTimeoutMs: s.statsTimeoutMs, compileCache: s.compileCache };
+}

@@ -11,6 +11,11 @@ describe('runServer arguments', () => {
     assert.equal(a.stopDeadlineMs, 5000);
     assert.deepEqual(a.options, defaults);
     assert.equal(a.threads, undefined);
+    assert.deepEqual(
+      [a.flowsPerWorker, a.maxSessions, a.statsTimeoutMs, a.compileCache],
+      [undefined, undefined, undefined, undefined],
+      'the threaded runtimes\' own knobs are left to their defaults',
+    );
   });
 
   it('reads runtime flags and typed server flags', () => {
@@ -25,6 +30,30 @@ describe('runServer arguments', () => {
     assert.deepEqual(a.options, { port: 0, root: '/srv', cacheBytes: 2048, verbose: true });
   });
 
+  it('reads the threaded runtimes\' knobs', () => {
+    const a = parseServerArgs(['--flows-per-worker', '1', '--max-sessions', '256', '--stats-timeout-ms', '500', '--no-compile-cache'], defaults);
+    assert.deepEqual(
+      { flowsPerWorker: a.flowsPerWorker, maxSessions: a.maxSessions, statsTimeoutMs: a.statsTimeoutMs, compileCache: a.compileCache },
+      { flowsPerWorker: 1, maxSessions: 256, statsTimeoutMs: 500, compileCache: false },
+    );
+    assert.deepEqual(a.options, defaults, 'runtime flags are not server options');
+  });
+
+  it('rejects bad values of the threaded runtimes\' knobs', () => {
+    for (const argv of [
+      ['--flows-per-worker', '0'],
+      ['--flows-per-worker', '1.5'],
+      ['--max-sessions', 'many'],
+      ['--max-sessions', '-1'],
+      ['--stats-timeout-ms', ''],
+      ['--no-compile-cache', 'yes'],
+      ['--compile-cache'],
+    ]) {
+      assert.throws(() => parseServerArgs(argv, defaults), { code: 'FLUX_ERR_BAD_ARGUMENT' }, argv.join(' '));
+    }
+    assert.throws(() => parseServerArgs([], { flowsPerWorker: 3 }), { code: 'FLUX_ERR_BAD_ARGUMENT' }, 'a server option may not shadow a runtime flag');
+  });
+
   it('rejects unknown flags, bad numbers and unknown runtimes with a stable code', () => {
     assert.throws(() => parseServerArgs(['--nope'], defaults), { code: 'FLUX_ERR_BAD_ARGUMENT' });
     assert.throws(() => parseServerArgs(['--port', 'eighty'], defaults), { code: 'FLUX_ERR_BAD_ARGUMENT' });
@@ -35,7 +64,7 @@ describe('runServer arguments', () => {
 
   it('lists every flag in the usage text', () => {
     const text = usage(defaults);
-    for (const flag of ['--runtime', '--threads', '--queue-limit', '--max-threads', '--stats-out', '--port', '--cache-bytes', '--verbose', '--root']) {
+    for (const flag of ['--runtime', '--threads', '--queue-limit', '--max-threads', '--flows-per-worker', '--max-sessions', '--stats-timeout-ms', '--no-compile-cache', '--stats-out', '--port', '--cache-bytes', '--verbose', '--root']) {
       assert.ok(text.includes(flag), flag);
     }
   });
