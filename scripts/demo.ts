@@ -35,8 +35,9 @@ async function programs(): Promise<string[]> {
   const examples = join(root, 'packages/compiler/test/programs');
   const found = (await readdir(examples)).filter((f) => f.endsWith('.flux')).map((f) => join(examples, f));
   for (const server of await readdir(join(root, 'servers'))) {
-    for (const f of await readdir(join(root, 'servers', server))) {
-      if (f.endsWith('.flux')) found.push(join(root, 'servers', server, f));
+    for (const dir of [join(root, 'servers', server), join(root, 'servers', server, 'src')]) {
+      if (!existsSync(dir)) continue;
+      for (const f of await readdir(dir)) if (f.endsWith('.flux')) found.push(join(dir, f));
     }
   }
   return found.sort();
