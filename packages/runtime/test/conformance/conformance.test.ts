@@ -9,9 +9,9 @@ import { errorsSuite } from './errors.ts';
 import { locksSuite } from './locks.ts';
 import { lifecycleSuite } from './lifecycle.ts';
 
-for (const runtime of RUNTIMES) {
-  dispatchSuite(runtime);
-  errorsSuite(runtime);
-  locksSuite(runtime);
-  lifecycleSuite(runtime);
+for (const rt of RUNTIMES) {
+  dispatchSuite(rt);
+  errorsSuite(rt);
+  locksSuite(rt);
+  lifecycleSuite(rt.kind);
 }

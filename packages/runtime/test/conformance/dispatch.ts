@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { RuntimeKind } from '../../src/api.ts';
 import { startFixture, type FixtureServer } from '../helpers/fixture.ts';
+import { volume, laneSource, type ConformanceRuntime } from './runtimes.ts';
 
-export function dispatchSuite(runtime: RuntimeKind): void {
-  describe(`[${runtime}] dispatch`, () => {
+export function dispatchSuite(rt: ConformanceRuntime): void {
+  describe(`[${rt.kind}] dispatch`, { timeout: 20_000 }, () => {
     let fx: FixtureServer;
     before(async () => {
-      fx = await startFixture('dispatch', runtime);
+      fx = await startFixture('dispatch', rt.kind);
     });
     after(() => fx.stop());
 
@@ -48,7 +48,7 @@ export function dispatchSuite(runtime: RuntimeKind): void {
     });
 
     it('runs many flows at once', async () => {
-      const outcomes = await Promise.all(Array.from({ length: 200 }, (_, i) => fx.emit('In', i, i + 1)));
+      const outcomes = await Promise.all(Array.from({ length: volume(rt, 200, 2) }, (_, i) => fx.emit(laneSource(rt, 'In'), i, i + 1)));
       outcomes.forEach((o, i) => {
         const expected = i % 2 === 0 ? 'first-even' : 'second-even';
         assert.deepEqual(o, { status: 'ok', outputs: [expected] });

@@ -1,19 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { FlowOutcome, RuntimeKind } from '../../src/api.ts';
+import type { FlowOutcome } from '../../src/api.ts';
 import { RECORD } from '../fixtures/errors/errors.ts';
+import { withTimeout } from '../helpers/bounded.ts';
 import { startFixture, type FixtureServer } from '../helpers/fixture.ts';
+import { volume, laneSource, type ConformanceRuntime } from './runtimes.ts';
 
 const ON_MIDDLE = 0;
 const ON_INNER = 2;
 const ON_JOB = 4;
 
-export function errorsSuite(runtime: RuntimeKind): void {
-  describe(`[${runtime}] errors`, () => {
+export function errorsSuite(rt: ConformanceRuntime): void {
+  describe(`[${rt.kind}] errors`, { timeout: 20_000 }, () => {
     let fx: FixtureServer;
     let record: Int32Array;
     before(async () => {
-      fx = await startFixture('errors', runtime);
+      fx = await startFixture('errors', rt.kind);
       record = fx.int32(RECORD.name, RECORD.bytes);
     });
     after(() => fx.stop());
@@ -62,10 +64,11 @@ export function errorsSuite(runtime: RuntimeKind): void {
     });
 
     it('inside a nested atomic abstract node: its handler runs, its lock is released', async () => {
-      expectError(await fx.emit('Run', 'deep', 9), 'Deep', 'E_DEEP');
+      const run = laneSource(rt, 'Run');
+      expectError(await fx.emit(run, 'deep', 9), 'Deep', 'E_DEEP');
       assert.deepEqual(handled(ON_INNER), [1, 9]);
       // Inner and Last both need the lock: a later flow would hang if it leaked.
-      assert.deepEqual(await fx.emit('Run', 'ok', 10), { status: 'ok', outputs: ['ok', 1010] });
+      assert.deepEqual(await withTimeout(fx.emit(run, 'ok', 10), 'a flow needing the lock'), { status: 'ok', outputs: ['ok', 1010] });
     });
 
     it('last node', async () => {
@@ -91,9 +94,10 @@ export function errorsSuite(runtime: RuntimeKind): void {
 
     it('many failing and succeeding flows at once leave no lock held', async () => {
       const modes = ['ok', 'deep', 'middle', 'last', 'predicate', 'middle-reject', 'arity', 'first'];
-      const outcomes = await Promise.all(Array.from({ length: 160 }, (_, i) => fx.emit('Run', modes[i % modes.length]!, i)));
-      assert.equal(outcomes.filter((o) => o.status === 'ok').length, 20);
-      assert.deepEqual(await fx.emit('Run', 'ok', 1), { status: 'ok', outputs: ['ok', 1001] });
+      const n = volume(rt, 160, modes.length);
+      const outcomes = await Promise.all(Array.from({ length: n }, (_, i) => fx.emit(laneSource(rt, 'Run'), modes[i % modes.length]!, i)));
+      assert.equal(outcomes.filter((o) => o.status === 'ok').length, n / modes.length);
+      assert.deepEqual(await withTimeout(fx.emit(laneSource(rt, 'Run'), 'ok', 1), 'a flow needing the lock'), { status: 'ok', outputs: ['ok', 1001] });
     });
   });
 }

@@ -1,11 +1,37 @@
 import type { RuntimeKind } from '../../src/api.ts';
 
+/** One runtime the conformance suite runs under, and how its volume tests send their flows. */
+export interface ConformanceRuntime {
+  readonly kind: RuntimeKind;
+  /**
+   * Volume tests (many flows at once) emit through the fixtures' `...Lane` sources instead of the plain ones:
+   * the same flows, with a session key the harness deals out over LANES keys (fixtures/harness.ts). Under
+   * `thread` a flow without a session starts a worker of its own (about 25 ms and 35 ms of CPU here), while a
+   * session's flows share the session's worker: with lanes, 300 flows start 4 workers, not 300, and still
+   * interleave (within a worker at their awaits, across workers in parallel), which is what the lock tests need
+   * to catch a broken lock. Most flows sent one at a time stay sessionless under every runtime.
+   */
+  readonly lanes: boolean;
+  /** Multiplies the volume tests' flow counts. */
+  readonly load: number;
+}
+
+export const RUNTIMES: readonly ConformanceRuntime[] = [
+  { kind: 'event', lanes: false, load: 1 },
+  { kind: 'threadpool', lanes: false, load: 1 },
+  { kind: 'thread', lanes: true, load: 1 },
+];
+
 /**
- * The runtimes the conformance suite runs under. A runtime joins this list once `start` can run it
- * (the threaded runtimes are added by src/threads/ when they are ready).
- *
- * `thread` passes the suite except for time: it starts a worker for every flow without a session (about 30 ms
- * of CPU each on this machine, see the README's threads section), and the suites that run 200-400 such flows
- * per test take 10-40 s under it. It joins once the volume tests scale their flow counts by runtime.
+ * The source a test emits through under `rt` when its flows must share threads: `name`, or its lane twin. For
+ * many flows at once, and for a flow that must find the locks an earlier flow leaked (under `thread` a
+ * sessionless flow's worker is retired when the flow ends, and retiring a worker releases what it held).
  */
-export const RUNTIMES: readonly RuntimeKind[] = ['event', 'threadpool'];
+export function laneSource(rt: ConformanceRuntime, name: string): string {
+  return rt.lanes ? `${name}Lane` : name;
+}
+
+/** A volume test's flow count under `rt` (`count` as written, scaled by `rt.load`), kept a multiple of `step`. */
+export function volume(rt: ConformanceRuntime, count: number, step = 1): number {
+  return Math.max(step, Math.round((count * rt.load) / step) * step);
+}

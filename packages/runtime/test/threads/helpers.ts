@@ -1,16 +1,3 @@
-/** Rejects if `promise` has not settled within `ms`: no test awaits forever. */
-export async function withTimeout<T>(promise: Promise<T>, what: string, ms = 5000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compile } from '@flux/compiler';
@@ -24,6 +11,9 @@ import type { RuntimeCore } from '../../src/core/core.ts';
 import { loadImplementation } from '../../src/core/implementation.ts';
 import { SharedBuffers } from '../../src/core/shared-buffers.ts';
 import { buildPlan } from '../../src/plan/build.ts';
+import { withTimeout } from '../helpers/bounded.ts';
+
+export { waitFor, withTimeout } from '../helpers/bounded.ts';
 
 export { P };
 
@@ -93,15 +83,6 @@ export async function startTestServer(
     emit: (op, key, sess = 0) => drive.emit(op, key, sess),
     stop: () => withTimeout(server.stop({ deadlineMs: 2000 }), 'server stop', 10_000),
   };
-}
-
-/** Polls `condition` every 10 ms until it holds; rejects after `ms`. */
-export async function waitFor(condition: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** What `start` would hand a runtime, for the threads test program: to call the starters with threads-only options. */
