@@ -84,8 +84,11 @@ export function locksSuite(rt: ConformanceRuntime): void {
     });
 
     it('session-scoped locks serialise a session and let sessions overlap', async () => {
+      // One flow per session first: under `thread` a session's worker starts with its first flow, and the two
+      // sessions can only overlap once both workers run.
+      allOk(await Promise.all([fx.emit('Sess', 'a', -1), fx.emit('Sess', 'b', -2)]));
       const flows: Promise<FlowOutcome>[] = [];
-      for (let i = 0; i < 30; i++) flows.push(fx.emit('Sess', i % 2 === 0 ? 'a' : 'b', i));
+      for (let i = 0; i < 40; i++) flows.push(fx.emit('Sess', i % 2 === 0 ? 'a' : 'b', i));
       allOk(await Promise.all(flows));
       assert.equal(Atomics.load(mem, SLOT.sessionViolations), 0);
       assert.equal(Atomics.load(mem, SLOT.maxSessions), 2);

@@ -64,6 +64,8 @@ test('thread: past maxThreads a new session is refused with an overload outcome;
 test('thread: a writer lock keeps a counter exact across session threads; session locks stay per session', async () => {
   const t = await startTestServer('thread', { maxThreads: 4 });
   try {
+    // Every session's worker running first, so that the sessions' flows below overlap however slowly workers start.
+    await withTimeout(Promise.all([0, 1, 2, 3].map((s) => t.emit('where', 1000 + s, s))), 'session workers');
     const flows = [];
     for (let i = 0; i < 40; i++) for (let s = 0; s < 4; s++) flows.push(t.emit('bump', i * 4 + s, s), t.emit('sbump', 0, s));
     const outcomes = await withTimeout(Promise.all(flows), 'flows', 20_000);

@@ -14,8 +14,10 @@ async function socketPair(): Promise<{ server: Socket; client: Socket; close: ()
   const port = (listener.address() as { port: number }).port;
   const accepted = once(listener, 'connection');
   const client = connect(port, '127.0.0.1');
+  // Both listeners first: either side's event may come first.
+  const connected = once(client, 'connect').catch(() => {});
   const [server] = (await accepted) as [Socket];
-  await once(client, 'connect').catch(() => {});
+  await connected;
   return { server, client, close: () => listener.close() };
 }
 
