@@ -47,6 +47,8 @@ export interface Measurement {
   readonly medianNs: number;
   readonly minNs: number;
   readonly maxNs: number;
+  /** Median CPU time per operation, every thread of the process (worker threads included), in ns. */
+  readonly cpuNs: number;
 }
 
 /**
@@ -60,15 +62,21 @@ export async function measure(
 ): Promise<Measurement> {
   for (let i = 0; i < warmup; i++) await run(ops);
   const samples: number[] = [];
+  const cpuSamples: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     await run(ops);
     samples.push(Number(process.hrtime.bigint() - t0) / ops);
+    const cpu = process.cpuUsage(cpu0);
+    cpuSamples.push(((cpu.user + cpu.system) * 1000) / ops);
   }
   samples.sort((a, b) => a - b);
-  const m = { name, medianNs: samples[samples.length >> 1]!, minNs: samples[0]!, maxNs: samples[samples.length - 1]! };
+  cpuSamples.sort((a, b) => a - b);
+  const m = { name, medianNs: samples[samples.length >> 1]!, minNs: samples[0]!, maxNs: samples[samples.length - 1]!, cpuNs: cpuSamples[cpuSamples.length >> 1]! };
   process.stdout.write(
-    `${name.padEnd(58)} median ${m.medianNs.toFixed(1).padStart(8)} ns/op  (min ${m.minNs.toFixed(1)}, max ${m.maxNs.toFixed(1)}, ${runs} runs x ${ops} ops)\n`,
+    `${name.padEnd(58)} median ${m.medianNs.toFixed(1).padStart(8)} ns/op  (min ${m.minNs.toFixed(1)}, max ${m.maxNs.toFixed(1)}, ${runs} runs x ${ops} ops)` +
+      `  cpu ${m.cpuNs.toFixed(0)} ns/op\n`,
   );
   return m;
 }

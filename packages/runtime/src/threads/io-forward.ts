@@ -1,40 +1,52 @@
 /**
- * `io` across threads. On a worker, ForwardingTransport turns each io call into a message to the main thread
+ * `io` across threads. On a worker, ForwardingTransport turns each io call into a record for the main thread
  * (through the worker's Outbox, so it is ordered before the flow's `done`). On the main thread, applyIo
  * performs it on the connection registry. Data is copied by structured clone; nothing waits for the write.
  */
 
 import type { Conn } from '../api.ts';
 import type { IoTransport } from '../io/transport.ts';
-import type { FromWorker, IoOp, Outbox } from './protocol.ts';
+import { IO, IO_CORK, IO_DESTROY, IO_END, IO_UNCORK, IO_WRITE, type IoOp, type Outbox } from './protocol.ts';
 
 export class ForwardingTransport implements IoTransport {
   readonly local = false;
-  private readonly outbox: Outbox<FromWorker>;
+  private readonly outbox: Outbox;
 
-  constructor(outbox: Outbox<FromWorker>) {
+  constructor(outbox: Outbox) {
     this.outbox = outbox;
   }
 
   write(conn: Conn, data: string | Uint8Array): void {
-    this.outbox.post({ t: 'io', op: 'write', conn: conn.id, data });
+    this.outbox.post(IO, IO_WRITE, conn.id, ownBytes(data));
   }
 
   end(conn: Conn, data?: string | Uint8Array): void {
-    this.outbox.post({ t: 'io', op: 'end', conn: conn.id, data });
+    this.outbox.post(IO, IO_END, conn.id, data === undefined ? undefined : ownBytes(data));
   }
 
   destroy(conn: Conn): void {
-    this.outbox.post({ t: 'io', op: 'destroy', conn: conn.id, data: undefined });
+    this.outbox.post(IO, IO_DESTROY, conn.id);
   }
 
   cork(conn: Conn): void {
-    this.outbox.post({ t: 'io', op: 'cork', conn: conn.id, data: undefined });
+    this.outbox.post(IO, IO_CORK, conn.id);
   }
 
   uncork(conn: Conn): void {
-    this.outbox.post({ t: 'io', op: 'uncork', conn: conn.id, data: undefined });
+    this.outbox.post(IO, IO_UNCORK, conn.id);
   }
+}
+
+/**
+ * What to hand the structured clone so that only the caller's bytes are copied: cloning a view copies its whole
+ * ArrayBuffer, and a small Buffer from Node's pool would drag its 8 KB slab along. A view on shared memory is
+ * cloned by reference, as always (the main thread writes from that memory later: do not change it meanwhile).
+ */
+function ownBytes(data: string | Uint8Array): string | Uint8Array {
+  if (typeof data === 'string') return data;
+  const buffer = data.buffer;
+  if (buffer instanceof SharedArrayBuffer || (data.byteOffset === 0 && data.byteLength === buffer.byteLength)) return data;
+  return new Uint8Array(data); // a copy of the view alone (Buffer#slice would be a view)
 }
 
 /** Performs a forwarded io call on the main thread's transport (the registry). */
@@ -42,19 +54,19 @@ export function applyIo(transport: IoTransport, op: IoOp, id: number, data: stri
   // The registry looks connections up by id only; the other fields are for node code.
   const conn: Conn = { id, remoteAddress: '', remotePort: 0 };
   switch (op) {
-    case 'write':
+    case IO_WRITE:
       if (data !== undefined) transport.write(conn, data);
       return;
-    case 'end':
+    case IO_END:
       transport.end(conn, data);
       return;
-    case 'destroy':
+    case IO_DESTROY:
       transport.destroy(conn);
       return;
-    case 'cork':
+    case IO_CORK:
       transport.cork(conn);
       return;
-    case 'uncork':
+    case IO_UNCORK:
       transport.uncork(conn);
       return;
   }

@@ -2,15 +2,19 @@
  * What crosses between the main thread and a worker. Everything is structured-cloned, except the
  * SharedArrayBuffers in WorkerInit, which are shared.
  *
+ * Wire format: a postMessage carries one flat array of records, each RECORD_WIDTH entries long: a record kind
+ * (a small integer, below) and four fields (unused ones undefined). Flat arrays of numbers clone faster than
+ * objects (no property names to write and read back), and a batch costs one array whatever its length.
+ *
  * Ordering: messages on one port arrive in the order they were posted, so a flow's io operations always reach
- * the main thread before its `done`. Both sides batch: an Outbox collects messages posted in one turn of the
- * event loop and sends them as one array on the next microtask checkpoint (one postMessage, one clone).
+ * the main thread before its `done`. Both sides batch: an Outbox collects the records posted during one turn
+ * of the event loop and sends them in one postMessage from a `setImmediate` callback, so the flows that one
+ * turn starts (one per socket read, say) cost one crossing and one wake-up of the receiving thread, not one each.
  */
 
 import type { ProgramIR } from '@flux/compiler/ir.ts';
 import type { FlowOutcome, RuntimeKind } from '../api.ts';
 import type { StatsOptions } from '../stats/recorder.ts';
-import type { StatsSnapshot } from '../stats/snapshot.ts';
 import type { LockMemory } from '../shared/lock-memory.ts';
 
 /** The worker's workerData. */
@@ -50,83 +54,111 @@ export function tokenGeneration(token: SessionToken): number {
   return token % GENERATION_SPAN;
 }
 
-export type ToWorker =
-  /** Run one flow of `source`. `session`: the session token, or -1 (no session locks to take). */
-  | { readonly t: 'run'; readonly id: number; readonly source: number; readonly outputs: readonly unknown[]; readonly session: SessionToken }
-  | { readonly t: 'stats'; readonly id: number };
+/** Entries per record: the kind and four fields. */
+export const RECORD_WIDTH = 5;
 
-export type IoOp = 'write' | 'end' | 'destroy' | 'cork' | 'uncork';
+// Main thread -> worker. Fields after the kind, in order:
+/** Run one flow: id, source index, session token (-1: no session locks to take), the source's outputs. */
+export const RUN = 1;
+/** Send a statistics snapshot: request id. */
+export const STATS = 2;
 
-export type FromWorker =
-  | { readonly t: 'ready'; readonly threadId: number }
-  | { readonly t: 'startFailed'; readonly message: string; readonly stack: string | undefined }
-  | { readonly t: 'done'; readonly id: number; readonly outcome: FlowOutcome }
-  | { readonly t: 'io'; readonly op: IoOp; readonly conn: number; readonly data: string | Uint8Array | undefined }
-  | { readonly t: 'stats'; readonly id: number; readonly snapshot: StatsSnapshot }
-  /** A FluxFlowError raised on the worker (unhandled flow error, failing handler), to be reported on main. */
-  | {
-      readonly t: 'report';
-      readonly code: string;
-      readonly message: string;
-      readonly node: string;
-      readonly source: string;
-      readonly cause: { readonly message: string; readonly stack: string | undefined } | null;
-    };
+// Worker -> main thread.
+/** Setup is done: the worker's threadId. */
+export const READY = 11;
+/** Import or setup failed: message, stack (or undefined). */
+export const START_FAILED = 12;
+/** A flow ended with `{ status: 'ok', outputs }`: id, outputs (the common outcome, sent without its wrapper). */
+export const DONE_OK = 13;
+/** A flow ended with any other outcome: id, outcome. */
+export const DONE = 14;
+/** An `io` call: op (IO_*), connection id, data (or undefined). */
+export const IO = 15;
+/** A statistics snapshot: request id, snapshot. */
+export const SNAPSHOT = 16;
+/** A FluxFlowError raised on the worker (unhandled flow error, failing handler), to report on main: a Report. */
+export const REPORT = 17;
+
+export const IO_WRITE = 0;
+export const IO_END = 1;
+export const IO_DESTROY = 2;
+export const IO_CORK = 3;
+export const IO_UNCORK = 4;
+export type IoOp = typeof IO_WRITE | typeof IO_END | typeof IO_DESTROY | typeof IO_CORK | typeof IO_UNCORK;
+
+export interface Report {
+  readonly code: string;
+  readonly message: string;
+  readonly node: string;
+  readonly source: string;
+  readonly cause: { readonly message: string; readonly stack: string | undefined } | null;
+}
+
+/** Outcome of a DONE_OK or DONE record. */
+export function outcomeOf(kind: number, field: unknown): FlowOutcome {
+  return kind === DONE_OK ? { status: 'ok', outputs: field as unknown[] } : (field as FlowOutcome);
+}
 
 /** A MessagePort or a Worker: anything with postMessage. */
 interface Port {
   postMessage(value: unknown): void;
 }
 
+/** One record, as `repair` sees it and returns it. */
+export type WireRecord = [kind: number, a: unknown, b: unknown, c: unknown, d: unknown];
+
 /**
- * Collects messages posted during one turn and sends them as one array (or alone, when single). A message that
+ * Collects the records posted during one turn of the event loop and sends them as one flat array. A record that
  * cannot be cloned (a function among a flow's outputs, say) must not take its batch down: the batch is resent
- * one by one and `repair` gives a replacement for the culprit (or null to drop it).
+ * record by record and `repair` gives a replacement for the culprit (or null to drop it).
  */
-export class Outbox<M> {
+export class Outbox {
   private readonly port: Port;
-  private readonly repair: (message: M, error: unknown) => M | null;
-  private pending: M[] = [];
+  private readonly repair: (record: WireRecord, error: unknown) => WireRecord | null;
+  private pending: unknown[] = [];
   private scheduled = false;
   private readonly flushBound = (): void => this.flush();
 
-  constructor(port: Port, repair: (message: M, error: unknown) => M | null = () => null) {
+  constructor(port: Port, repair: (record: WireRecord, error: unknown) => WireRecord | null = () => null) {
     this.port = port;
     this.repair = repair;
   }
 
-  post(message: M): void {
-    this.pending.push(message);
+  post(kind: number, a?: unknown, b?: unknown, c?: unknown, d?: unknown): void {
+    this.pending.push(kind, a, b, c, d);
     if (!this.scheduled) {
       this.scheduled = true;
-      queueMicrotask(this.flushBound);
+      setImmediate(this.flushBound);
     }
   }
 
+  /** Sends what is pending now (the scheduled flush then finds nothing). */
   flush(): void {
     this.scheduled = false;
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
     try {
-      this.port.postMessage(batch.length === 1 ? batch[0] : batch);
+      this.port.postMessage(batch);
     } catch {
-      for (const message of batch) this.postOne(message);
+      for (let i = 0; i < batch.length; i += RECORD_WIDTH) this.postOne(batch.slice(i, i + RECORD_WIDTH) as WireRecord);
     }
   }
 
-  private postOne(message: M): void {
+  private postOne(record: WireRecord): void {
     try {
-      this.port.postMessage(message);
+      this.port.postMessage(record);
     } catch (error) {
-      const replacement = this.repair(message, error);
+      const replacement = this.repair(record, error);
       if (replacement !== null) this.port.postMessage(replacement);
     }
   }
 }
 
-/** Calls `handle` for each message of what an Outbox sent (a message or an array of them). */
-export function unbatch<M>(data: M | M[], handle: (message: M) => void): void {
-  if (Array.isArray(data)) for (const m of data) handle(m);
-  else handle(data);
+/** The receiving side of an Outbox: what handles each record. */
+export type RecordHandler = (kind: number, a: unknown, b: unknown, c: unknown, d: unknown) => void;
+
+/** Calls `handle` for each record of a batch an Outbox sent. */
+export function decode(batch: readonly unknown[], handle: RecordHandler): void {
+  for (let i = 0; i < batch.length; i += RECORD_WIDTH) handle(batch[i] as number, batch[i + 1], batch[i + 2], batch[i + 3], batch[i + 4]);
 }

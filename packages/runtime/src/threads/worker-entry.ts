@@ -7,7 +7,7 @@
  */
 
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import type { SetupContext } from '../api.ts';
+import type { FlowOutcome, SetupContext } from '../api.ts';
 import { loadImplementation } from '../core/implementation.ts';
 import { SharedBuffers } from '../core/shared-buffers.ts';
 import type { FluxFlowError } from '../errors.ts';
@@ -20,17 +20,24 @@ import { StatsRecorder } from '../stats/recorder.ts';
 import { threadCodes } from './errors.ts';
 import { ForwardingTransport } from './io-forward.ts';
 import { mapLocks, SharedLockManager } from './lock-manager.ts';
-import { Outbox, unbatch, type FromWorker, type ToWorker, type WorkerInit } from './protocol.ts';
+import { decode, DONE, DONE_OK, Outbox, READY, REPORT, RUN, SNAPSHOT, START_FAILED, STATS, type RecordHandler, type Report, type WorkerInit } from './protocol.ts';
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
-const outbox = new Outbox<FromWorker>(port, (message, error) => {
+const outbox = new Outbox(port, (record, error) => {
   // An outcome whose outputs cannot cross threads still ends the flow, as an error the source can see.
-  if (message.t !== 'done' || message.outcome.status !== 'ok') return null;
+  if (record[0] !== DONE_OK) return null;
   const text = error instanceof Error ? error.message : String(error);
   // node '' : the main thread fills in the flow's target node, which it knows.
-  return { t: 'done', id: message.id, outcome: { status: 'error', node: '', code: threadCodes.UNCLONEABLE, message: `the flow's outputs cannot be sent to the main thread: ${text}` } };
+  const outcome: FlowOutcome = { status: 'error', node: '', code: threadCodes.UNCLONEABLE, message: `the flow's outputs cannot be sent to the main thread: ${text}` };
+  return [DONE, record[1], outcome, undefined, undefined];
 });
+
+/** Sends a flow's outcome: an ok outcome as its outputs alone (DONE_OK), any other whole (DONE). */
+function sendOutcome(id: number, outcome: FlowOutcome): void {
+  if (outcome.status === 'ok') outbox.post(DONE_OK, id, outcome.outputs);
+  else outbox.post(DONE, id, outcome);
+}
 
 async function boot(): Promise<void> {
   setIoTransport(new ForwardingTransport(outbox));
@@ -50,39 +57,39 @@ async function boot(): Promise<void> {
   const stats = new StatsRecorder(plan, init.stats);
   const reportError = (error: FluxFlowError): void => {
     const cause = (error as { cause?: unknown }).cause;
-    outbox.post({
-      t: 'report',
+    const report: Report = {
       code: error.code,
       message: error.message,
       node: error.node,
       source: error.source,
       cause: cause instanceof Error ? { message: cause.message, stack: cause.stack } : cause === undefined ? null : { message: String(cause), stack: undefined },
-    });
+    };
+    outbox.post(REPORT, report);
   };
   const interpreter = new Interpreter(plan, { locks, stats, clock: systemClock, reportError });
 
-  port.on('message', (data: ToWorker | ToWorker[]) => unbatch(data, handle));
-
-  function handle(message: ToWorker): void {
-    switch (message.t) {
-      case 'run': {
-        const { id } = message;
-        const result = interpreter.run(message.source, message.outputs, message.session < 0 ? undefined : message.session);
-        if (result instanceof Promise) result.then((outcome) => outbox.post({ t: 'done', id, outcome }));
-        else outbox.post({ t: 'done', id, outcome: result });
+  const onRecord: RecordHandler = (kind, a, b, c, d) => {
+    switch (kind) {
+      case RUN: {
+        const id = a as number;
+        const session = c as number;
+        const result = interpreter.run(b as number, d as unknown[], session < 0 ? undefined : session);
+        if (result instanceof Promise) result.then((outcome) => sendOutcome(id, outcome));
+        else sendOutcome(id, result);
         return;
       }
-      case 'stats':
-        outbox.post({ t: 'stats', id: message.id, snapshot: stats.snapshot(init.runtime) });
+      case STATS:
+        outbox.post(SNAPSHOT, a, stats.snapshot(init.runtime));
         return;
     }
-  }
+  };
+  port.on('message', (batch: unknown[]) => decode(batch, onRecord));
 
-  outbox.post({ t: 'ready', threadId });
+  outbox.post(READY, threadId);
 }
 
 boot().catch((error: unknown) => {
-  outbox.post({ t: 'startFailed', message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });
+  outbox.post(START_FAILED, error instanceof Error ? error.message : String(error), error instanceof Error ? error.stack : undefined);
   outbox.flush();
   // Nothing else will run here: let the main thread see the exit.
   port.close();

@@ -10,7 +10,25 @@ import { getIoTransport } from '../io/index.ts';
 import type { StatsSnapshot } from '../stats/snapshot.ts';
 import { Errors } from './errors.ts';
 import { applyIo } from './io-forward.ts';
-import { Outbox, unbatch, type FromWorker, type SessionToken, type ToWorker, type WorkerInit } from './protocol.ts';
+import {
+  decode,
+  DONE,
+  DONE_OK,
+  IO,
+  outcomeOf,
+  Outbox,
+  READY,
+  REPORT,
+  RUN,
+  SNAPSHOT,
+  START_FAILED,
+  STATS,
+  type IoOp,
+  type RecordHandler,
+  type Report,
+  type SessionToken,
+  type WorkerInit,
+} from './protocol.ts';
 
 const ENTRY = new URL('./worker-entry.ts', import.meta.url).href;
 
@@ -63,7 +81,7 @@ export class WorkerHost {
   lastSnapshot: StatsSnapshot | null = null;
 
   private readonly worker: Worker;
-  private readonly outbox: Outbox<ToWorker>;
+  private readonly outbox: Outbox;
   private readonly events: WorkerHostEvents;
   private readonly running = new Map<number, FlowJob>();
   private readonly statsWaiters = new Map<number, (snapshot: StatsSnapshot | null) => void>();
@@ -77,7 +95,7 @@ export class WorkerHost {
     this.events = events;
     const t0 = performance.now();
     this.worker = new Worker(bootstrap(init.compileCache), { eval: true, workerData: init, name: `flux-${init.runtime}-${init.threadIndex}` });
-    this.outbox = new Outbox<ToWorker>(this.worker);
+    this.outbox = new Outbox(this.worker);
     let readyResolve!: () => void;
     let readyReject!: (error: unknown) => void;
     this.ready = new Promise<void>((resolve, reject) => {
@@ -86,39 +104,40 @@ export class WorkerHost {
     });
     this.ready.catch(() => {}); // owners that do not wait for it must not see an unhandled rejection
 
-    this.worker.on('message', (data: FromWorker | FromWorker[]) =>
-      unbatch(data, (message) => {
-        switch (message.t) {
-          case 'ready':
-            this.threadId = message.threadId;
-            this.startMs = performance.now() - t0;
-            if (this.state === 'starting') this.state = 'ready';
-            readyResolve();
-            return;
-          case 'startFailed':
-            this.startFailure = message.message;
-            readyReject(Errors.workerStartFailed(this.index, message.message, Object.assign(new Error(message.message), { stack: message.stack })));
-            void this.worker.terminate();
-            return;
-          case 'done':
-            this.onDone(message.id, message.outcome);
-            return;
-          case 'io':
-            applyIo(getIoTransport(), message.op, message.conn, message.data);
-            return;
-          case 'stats':
-            this.lastSnapshot = message.snapshot;
-            this.statsWaiters.get(message.id)?.(message.snapshot);
-            this.statsWaiters.delete(message.id);
-            return;
-          case 'report': {
-            const cause = message.cause === null ? undefined : Object.assign(new Error(message.cause.message), { stack: message.cause.stack });
-            this.events.reportError(new FluxFlowError(message.code, message.message, message.node, message.source, cause));
-            return;
-          }
+    const onRecord: RecordHandler = (kind, a, b, c) => {
+      switch (kind) {
+        case DONE_OK:
+        case DONE:
+          this.onDone(a as number, outcomeOf(kind, b));
+          return;
+        case IO:
+          applyIo(getIoTransport(), a as IoOp, b as number, c as string | Uint8Array | undefined);
+          return;
+        case READY:
+          this.threadId = a as number;
+          this.startMs = performance.now() - t0;
+          if (this.state === 'starting') this.state = 'ready';
+          readyResolve();
+          return;
+        case START_FAILED:
+          this.startFailure = a as string;
+          readyReject(Errors.workerStartFailed(this.index, a as string, Object.assign(new Error(a as string), { stack: b as string | undefined })));
+          void this.worker.terminate();
+          return;
+        case SNAPSHOT:
+          this.lastSnapshot = b as StatsSnapshot;
+          this.statsWaiters.get(a as number)?.(b as StatsSnapshot);
+          this.statsWaiters.delete(a as number);
+          return;
+        case REPORT: {
+          const report = a as Report;
+          const cause = report.cause === null ? undefined : Object.assign(new Error(report.cause.message), { stack: report.cause.stack });
+          this.events.reportError(new FluxFlowError(report.code, report.message, report.node, report.source, cause));
+          return;
         }
-      }),
-    );
+      }
+    };
+    this.worker.on('message', (batch: unknown[]) => decode(batch, onRecord));
     this.worker.on('error', (error) => {
       this.uncaught = error;
     });
@@ -149,7 +168,7 @@ export class WorkerHost {
   run(job: FlowJob): void {
     const id = this.nextId++;
     this.running.set(id, job);
-    this.outbox.post({ t: 'run', id, source: job.source, outputs: job.outputs, session: job.session });
+    this.outbox.post(RUN, id, job.source, job.session, job.outputs);
   }
 
   /** This worker's stats, or null if it is gone or does not answer within `timeoutMs`. */
@@ -165,7 +184,7 @@ export class WorkerHost {
         clearTimeout(timer);
         resolve(snapshot);
       });
-      this.outbox.post({ t: 'stats', id });
+      this.outbox.post(STATS, id);
     });
   }
 

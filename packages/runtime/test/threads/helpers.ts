@@ -40,6 +40,8 @@ export interface TestServer {
   readonly drive: Ctx;
   /** Source without a session. */
   readonly loose: Ctx;
+  /** Source without a session whose target returns an output (a function for op 'fn'). */
+  readonly give: Ctx;
   readonly probe: Int32Array;
   /** Runtime errors reported through onError. */
   readonly errors: FluxError[];
@@ -54,8 +56,8 @@ export async function startTestServer(
   extra: Partial<Pick<StartOptions, 'threads' | 'queueLimit' | 'maxThreads'>> = {},
 ): Promise<TestServer> {
   const contexts = new Map<string, Ctx>();
-  let gotBoth!: () => void;
-  const both = new Promise<void>((resolve) => (gotBoth = resolve));
+  let gotAll!: () => void;
+  const all = new Promise<void>((resolve) => (gotAll = resolve));
   const errors: FluxError[] = [];
   const server = await start({
     ir: threadsIr(),
@@ -65,18 +67,19 @@ export async function startTestServer(
     options: {
       onSource: (name: string, ctx: Ctx) => {
         contexts.set(name, ctx);
-        if (contexts.size === 2) gotBoth();
+        if (contexts.size === 3) gotAll();
       },
     },
     onError: (error) => errors.push(error),
   });
-  await withTimeout(both, 'sources');
+  await withTimeout(all, 'sources');
   const probe = new Int32Array(server[kCore].shared.get('probe', P.size * 4));
   const drive = contexts.get('Drive')!;
   return {
     server,
     drive,
     loose: contexts.get('Loose')!,
+    give: contexts.get('Give')!,
     probe,
     errors,
     instance: server[kInstance],

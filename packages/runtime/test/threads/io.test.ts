@@ -45,6 +45,7 @@ for (const runtime of ['threadpool', 'thread'] as const) {
       await exchange('hello', 'HELLO\n');
       await exchange('flux on threads', 'FLUX ON THREADS\n');
       await exchange('boom', 'error\n'); // the handler wrote it, on the worker
+      await exchange('views', 'pooled view whole\n');
       await exchange('quit', 'bye\n');
       await withTimeout(ended, 'the server ended the connection');
     } finally {

@@ -88,3 +88,19 @@ function pick(server: FluxServer): Record<string, unknown> {
   const s = settingsOf(server);
   return { maxThreads: s.maxThreads, flowsPerWorker: s.flowsPerWorker, maxSessions: s.maxSessions, statsTimeoutMs: s.statsTimeoutMs, compileCache: s.compileCache };
 }
+
+for (const runtime of ['threadpool', 'thread'] as const) {
+  test(`${runtime}: a flow whose outputs cannot cross threads ends with FLUX_ERR_UNCLONEABLE; flows sent along with it do not`, async () => {
+    const t = await startTestServer(runtime, { threads: 1 });
+    try {
+      // Dispatched together: under threadpool their outcomes come back in one batch, which must not fail whole.
+      const outcomes = await withTimeout(Promise.all(['n', 'n', 'fn', 'n'].map((op, key) => t.give.emit(op, key, 0))), 'flows');
+      assert.deepEqual([outcomes[0], outcomes[1], outcomes[3]], [0, 1, 3].map((key) => ({ status: 'ok', outputs: [key] })));
+      const failed = outcomes[2]!;
+      assert.equal(failed.status, 'error');
+      assert.deepEqual(failed.status === 'error' && [failed.node, failed.code], ['Hand', 'FLUX_ERR_UNCLONEABLE']);
+    } finally {
+      await t.stop();
+    }
+  });
+}
