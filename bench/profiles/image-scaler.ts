@@ -1,9 +1,11 @@
 /**
  * The image-scaler profile: GET /images/<name>?w=&format=&q= against a locally generated corpus. The Flux
  * image scaler under each runtime; as baselines a hand-written node:http + sharp server without a cache and the
- * same with an equal cache; the ceiling is a trivial server with a binary body of the typical size, and sharp
- * alone in a loop (measured while preparing) is the ceiling for misses. Driven by a raw keep-alive client that
- * discards bodies (autocannon stringifies binary bodies and caps near 8.5k req/s).
+ * same with an equal cache; the ceiling is a trivial server with a binary body of the typical size. The ceiling
+ * for misses is sharp alone scaling the same miss keys in a loop, with as many in flight as there are
+ * connections: a target of its own (`sharp-alone`, a baseline row), measured in the same rounds as the servers,
+ * absent in all-hit mode. Driven by a raw keep-alive client that discards bodies (autocannon stringifies binary
+ * bodies and caps near 8.5k req/s).
  *
  *   pnpm bench image-scaler --runtime=event --mode=mix --hit-ratio=0.9
  *   pnpm bench image-scaler --mode=all-miss      (every request a key never seen)
@@ -17,12 +19,18 @@ import { ensureCorpus, CORPUS_VERSION } from '../targets/image-scaler/corpus.ts'
 import { createImageLoadClient } from '../targets/image-scaler/load-client.ts';
 import { hotPaths, type MixSpec } from '../targets/image-scaler/request-mix.ts';
 import { measureSharpAlone } from '../targets/image-scaler/sharp-alone.ts';
+import { withSharpAlone } from '../targets/image-scaler/sharp-alone-client.ts';
+import { findFreePort } from '../src/process/free-port.ts';
+import { sharpThreads } from '../../servers/image-scaler/src/scale/sharp-settings.ts';
 
 const BENCH_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 const REPO_DIR = dirname(BENCH_DIR);
 const FLUX_SERVER = join(REPO_DIR, 'servers/image-scaler/serve.ts');
 const NODE_HTTP = join(BENCH_DIR, 'targets/image-scaler/node-http.ts');
 const CEILING = join(BENCH_DIR, 'targets/image-scaler/ceiling.ts');
+const SHARP_ALONE = join(BENCH_DIR, 'targets/image-scaler/sharp-alone-target.ts');
+export const SHARP_ALONE_ID = 'sharp-alone';
+export const SHARP_ALONE_LABEL = 'sharp alone (miss ceiling)';
 
 const HOT_WIDTHS = [160, 320, 640];
 const FORMATS = ['jpeg', 'webp'];
@@ -46,7 +54,7 @@ export const imageScalerProfile: Profile = {
     { flags: '--images <n>', description: 'source images in the generated corpus', defaultValue: '8' },
     { flags: '--zipf <s>', description: 'Zipf exponent over the hot keys', defaultValue: '1' },
     { flags: '--cache-bytes <n>', description: 'cache capacity of the caching servers', defaultValue: String(64 * 1024 * 1024) },
-    { flags: '--sharp-seconds <n>', description: 'how long to measure sharp alone (0 skips it)', defaultValue: '3' },
+    { flags: '--sharp-seconds <n>', description: 'an extra one-off measurement of sharp alone while preparing, in the notes (0 skips it; the sharp-alone row is measured in the rounds anyway)', defaultValue: '0' },
     { flags: '--ceiling-body-bytes <n>', description: 'body size the ceiling server answers with', defaultValue: '16384' },
     { flags: '--cache-dir <dir>', description: 'where the corpus is written and reused (default: <tmp>/flux-bench)' },
   ],
@@ -61,7 +69,7 @@ export const imageScalerProfile: Profile = {
     const hitRatio = mode === 'all-miss' ? 0 : mode === 'all-hit' ? 1 : number('hit-ratio', options.hitRatio, 0.9, 0, 1);
     const count = number('images', options.images, 8, 1, 200);
     const cacheBytes = number('cache-bytes', options.cacheBytes, 64 * 1024 * 1024, 1024 * 1024, 2 ** 34);
-    const sharpSeconds = number('sharp-seconds', options.sharpSeconds, 3, 0, 60);
+    const sharpSeconds = number('sharp-seconds', options.sharpSeconds, 0, 0, 60);
     const ceilingBody = number('ceiling-body-bytes', options.ceilingBodyBytes, 16384, 1, 16 * 1024 * 1024);
 
     const corpus = await ensureCorpus(count, options.cacheDir);
@@ -78,7 +86,7 @@ export const imageScalerProfile: Profile = {
     let sharpAlone: Awaited<ReturnType<typeof measureSharpAlone>> | null = null;
     if (sharpSeconds > 0 && hitRatio < 1) {
       sharpAlone = await measureSharpAlone(corpus.dir, mix, sharpSeconds);
-      log(`sharp alone (miss ceiling): ${sharpAlone.operationsPerSecond.toFixed(0)} scales/s with ${sharpAlone.concurrency} in flight ` +
+      log(`sharp alone, one-off while preparing: ${sharpAlone.operationsPerSecond.toFixed(0)} scales/s with ${sharpAlone.concurrency} in flight ` +
         `(UV_THREADPOOL_SIZE ${sharpAlone.uvThreadpoolSize}, libvips ${sharpAlone.libvipsThreadsPerImage} thread(s) per image)`);
     }
 
@@ -95,12 +103,43 @@ export const imageScalerProfile: Profile = {
       }),
     });
 
+    // The miss ceiling as a target: it listens on a port picked here, so that the load client knows which runs
+    // are sharp alone's (the harness only learns a target's URL from its announcement).
+    const sharpAloneRow = hitRatio < 1;
+    let sharpAloneUrl: string | undefined;
+    const sharpAloneTarget: TargetDefinition = {
+      id: SHARP_ALONE_ID,
+      role: 'baseline',
+      label: SHARP_ALONE_LABEL,
+      launch: async () => {
+        const port = await findFreePort();
+        sharpAloneUrl = `http://127.0.0.1:${port}`;
+        return {
+          label: SHARP_ALONE_LABEL,
+          command: process.execPath,
+          args: [SHARP_ALONE, '--port', String(port), '--exit-on-stdin-close', '--images', corpus.dir, '--mix', JSON.stringify(mix)],
+          cwd: REPO_DIR,
+          readiness: { kind: 'announce' },
+        };
+      },
+    };
+    if (sharpAloneRow && mode === 'mix') log(`${SHARP_ALONE_LABEL}: a reference only in mix mode (it scales misses only)`);
+
     return {
       settings: {
         corpus: { generatorVersion: CORPUS_VERSION, images: corpus.images.length, totalBytes: corpus.totalBytes, digest: corpus.digest },
         requestMix: { mode, hitRatio, hotKeys: hotPaths(mix).length, hotWidths: HOT_WIDTHS, formats: FORMATS, zipfExponent: mix.zipfExponent, seed },
         cacheBytes,
         sharpAlone,
+        sharpAloneTarget: sharpAloneRow
+          ? {
+              id: SHARP_ALONE_ID,
+              measuredInRounds: true,
+              keys: 'the miss keys of the request sequence, in order',
+              inFlight: 'the connection count',
+              uvThreadpoolSize: sharpThreads().uvThreadpoolSize,
+            }
+          : null,
         ceilingBodyBytes: ceilingBody,
       },
 
@@ -126,6 +165,7 @@ export const imageScalerProfile: Profile = {
         return [
           { available: true, target: nodeTarget('node-http-nocache', 'node:http + sharp, no cache', 'baseline', NODE_HTTP, ['--images', corpus.dir, '--cache-bytes', '0']) },
           { available: true, target: nodeTarget('node-http-cache', 'node:http + sharp + cache', 'baseline', NODE_HTTP, ['--images', corpus.dir, '--cache-bytes', String(cacheBytes)]) },
+          ...(sharpAloneRow ? [{ available: true as const, target: sharpAloneTarget }] : []),
         ];
       },
 
@@ -134,7 +174,7 @@ export const imageScalerProfile: Profile = {
       },
 
       createLoadClient() {
-        return createImageLoadClient({ mix });
+        return withSharpAlone(createImageLoadClient({ mix }), { sharpAloneUrl: () => sharpAloneUrl });
       },
     };
   },
