@@ -1,9 +1,11 @@
 /**
  * Requests per second through a real socket: a line server (socket-fixture/) answering each line with about
- * 10 KB under a read lock, loaded by a client in another process (socket-fixture/client.ts). Not a test.
+ * 10 KB under a read lock (after `--work-us` of CPU in the node), loaded by a client in another process
+ * (socket-fixture/client.ts). Also the server process's CPU time per request, all threads and main alone, which
+ * other load on the machine disturbs less than the rate. Not a test.
  *
  *   node bench/socket.bench.ts [--configs event,threadpool:2,threadpool:1] [--connections 10] [--body-bytes 10240]
- *                              [--seconds 3] [--runs 5]
+ *                              [--work-us 0] [--seconds 3] [--runs 5]
  *
  * A config is `runtime` or `runtime:threads`. Every config's server runs at once (idle ones cost nothing) and
  * the runs go round-robin over the configs, so drift in the machine's load spreads evenly over them. Prints
@@ -23,12 +25,14 @@ const { values } = parseArgs({
     configs: { type: 'string', default: 'event,threadpool:2,threadpool:1' },
     connections: { type: 'string', default: '10' },
     'body-bytes': { type: 'string', default: '10240' },
+    'work-us': { type: 'string', default: '0' },
     seconds: { type: 'string', default: '3' },
     runs: { type: 'string', default: '5' },
   },
 });
 const connections = Number(values.connections);
 const bodyBytes = Number(values['body-bytes']);
+const workUs = Number(values['work-us']);
 const ms = Number(values.seconds) * 1000;
 const runs = Number(values.runs);
 
@@ -55,7 +59,7 @@ for (const spec of values.configs.split(',')) {
     implementation: new URL('./socket-fixture/socket.ts', import.meta.url),
     runtime,
     threads: threads === undefined ? undefined : Number(threads),
-    options: { bodyBytes, onListening: (port: number) => reportPort(port) },
+    options: { bodyBytes, workUs, onListening: (port: number) => reportPort(port) },
   });
   configs.push({ label: spec, server, port: await listening, samples: [], cpu: [], main: [] });
 }
@@ -83,7 +87,7 @@ function runClient(port: number): Promise<[number, number]> {
   });
 }
 
-process.stdout.write(`# ${connections} connections, ${bodyBytes}-byte answers, ${ms / 1000} s per run, ${runs} runs per config\n`);
+process.stdout.write(`# ${connections} connections, ${bodyBytes}-byte answers after ${workUs} us of CPU, ${ms / 1000} s per run, ${runs} runs per config\n`);
 for (let r = 0; r < runs; r++) {
   for (const c of configs) {
     const { rps, cpuUs, mainUs } = await load(c.port);

@@ -1,15 +1,24 @@
 // Implementation of socket.flux: a line server. Each line gets `options.bodyBytes` bytes back (a fresh copy of a
-// body made in setup, as the web server copies a cached body out of shared memory for each response).
+// body made in setup, as the web server copies a cached body out of shared memory for each response), after
+// `options.workUs` microseconds of CPU in the node.
 import { createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
 import type { Conn, Implementation, SetupContext, SourceContext } from '../../src/api.ts';
 import { io } from '../../src/io/index.ts';
 
 let body = new Uint8Array(0);
+let workUs = 0;
+
+/** About `us` microseconds of CPU (parsing and building a response, in a real server). */
+function spin(us: number): void {
+  const end = performance.now() + us / 1000;
+  while (performance.now() < end);
+}
 
 export default {
   setup(ctx: SetupContext) {
     const bytes = Number(ctx.options['bodyBytes'] ?? 10_240);
+    workUs = Number(ctx.options['workUs'] ?? 0);
     body = new Uint8Array(bytes).fill(120);
     body[bytes - 1] = 10; // '\n'
   },
@@ -46,6 +55,7 @@ export default {
   sessions: { ConnSession: (conn: Conn) => conn.id },
   nodes: {
     Answer(conn: Conn) {
+      if (workUs > 0) spin(workUs);
       io.write(conn, body.slice());
     },
   },

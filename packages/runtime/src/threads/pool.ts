@@ -19,7 +19,7 @@ import { Errors } from './errors.ts';
 import { threadsSettings, type ThreadsOptions, type ThreadsSettings } from './options.ts';
 import { RingQueue } from './queue.ts';
 import { SessionBook, type SessionRecord } from './sessions.ts';
-import type { FlowJob, WorkerHost, WorkerHostEvents } from './worker-host.ts';
+import { outcomePromise, takeResolve, type FlowJob, type WorkerHost, type WorkerHostEvents } from './worker-host.ts';
 
 /** How long to wait before starting a replacement for a worker that failed to start. */
 const RESTART_BACKOFF_MS = 1000;
@@ -51,6 +51,8 @@ export async function startThreadpool(core: RuntimeCore, options: ThreadsOptions
   const queue = new RingQueue<PoolJob>(settings.queueLimit);
   const sessions = base.sessionTable === null ? null : new SessionBook<null>(base.sessionTable, () => null, () => {});
   const workers: (WorkerHost | null)[] = new Array(settings.threads).fill(null);
+  /** Each source's target node name, by source index (outcomes that never reached node code name it). */
+  const targets = base.plan.sources.map((s) => s.target.name);
   let closed = false;
   let overloads = 0;
 
@@ -141,7 +143,7 @@ export async function startThreadpool(core: RuntimeCore, options: ThreadsOptions
       return workers.filter((w): w is WorkerHost => w !== null && w.state === 'ready').map((w) => w.threadId);
     },
     dispatch(source: number, outputs: readonly unknown[], session: SessionKey | undefined) {
-      if (closed) return { status: 'error', node: base.plan.sources[source]!.target.name, code: Errors.stopped().code, message: 'the server is stopping' };
+      if (closed) return { status: 'error', node: targets[source]!, code: Errors.stopped().code, message: 'the server is stopping' };
       let record: SessionRecord<null> | null = null;
       if (sessions !== null && session !== undefined) {
         record = sessions.getOrOpen(session);
@@ -150,18 +152,8 @@ export async function startThreadpool(core: RuntimeCore, options: ThreadsOptions
           return base.overload({ source, outputs });
         }
       }
-      let finishFlow!: (outcome: FlowOutcome) => void;
-      const done = new Promise<FlowOutcome>((resolve) => {
-        finishFlow = resolve;
-      });
-      const job: PoolJob = {
-        source,
-        outputs,
-        session: record?.token ?? -1,
-        target: base.plan.sources[source]!.target.name,
-        finish: finishFlow,
-        record,
-      };
+      const done = outcomePromise();
+      const job: PoolJob = { source, outputs, session: record?.token ?? -1, target: targets[source]!, finish: takeResolve(), record };
       const worker = queue.size === 0 ? pick() : null;
       if (worker !== null) worker.run(job);
       else if (!queue.push(job)) {

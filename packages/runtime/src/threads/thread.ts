@@ -25,7 +25,7 @@ import { Errors } from './errors.ts';
 import { threadsSettings, type ThreadsOptions, type ThreadsSettings } from './options.ts';
 import { stoppedOutcome } from './pool.ts';
 import { SessionBook, type SessionRecord } from './sessions.ts';
-import type { FlowJob, WorkerHost, WorkerHostEvents } from './worker-host.ts';
+import { outcomePromise, takeResolve, type FlowJob, type WorkerHost, type WorkerHostEvents } from './worker-host.ts';
 
 interface SessionWorker {
   worker: WorkerHost | null;
@@ -195,11 +195,8 @@ export async function startThread(core: RuntimeCore, options: ThreadsOptions): P
       } else if (state.queued && queuedFlows >= settings.queueLimit) {
         return refuse(source, outputs);
       }
-      let finishFlow!: (outcome: FlowOutcome) => void;
-      const done = new Promise<FlowOutcome>((resolve) => {
-        finishFlow = resolve;
-      });
-      const job: ThreadJob = { source, outputs, session: record?.token ?? -1, target, finish: finishFlow, record };
+      const done = outcomePromise();
+      const job: ThreadJob = { source, outputs, session: record?.token ?? -1, target, finish: takeResolve(), record };
       if (record !== null) sessions.flowStarted(record);
       if (worker !== null && worker.state === 'ready') worker.run(job);
       else {

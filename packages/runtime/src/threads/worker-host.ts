@@ -43,6 +43,25 @@ function bootstrap(compileCache: boolean): string {
   return `${enable}import(${JSON.stringify(ENTRY)});`;
 }
 
+let capturedResolve: ((outcome: FlowOutcome) => void) | undefined;
+const captureResolve = (resolve: (outcome: FlowOutcome) => void): void => {
+  capturedResolve = resolve;
+};
+
+/**
+ * A promise for a flow's outcome and the function that settles it, made with one shared executor (no closure
+ * per flow): `const done = outcomePromise(); const finish = takeResolve();`.
+ */
+export function outcomePromise(): Promise<FlowOutcome> {
+  return new Promise<FlowOutcome>(captureResolve);
+}
+
+export function takeResolve(): (outcome: FlowOutcome) => void {
+  const resolve = capturedResolve!;
+  capturedResolve = undefined;
+  return resolve;
+}
+
 /** One flow on its way to (or running on) a worker. */
 export interface FlowJob {
   readonly source: number;
@@ -83,9 +102,12 @@ export class WorkerHost {
   private readonly worker: Worker;
   private readonly outbox: Outbox;
   private readonly events: WorkerHostEvents;
-  private readonly running = new Map<number, FlowJob>();
+  /** Flows sent to the worker and not yet done, by id; an id is a slot, reused once its flow is done. */
+  private readonly running: (FlowJob | undefined)[] = [];
+  private readonly freeIds: number[] = [];
+  private runningCount = 0;
   private readonly statsWaiters = new Map<number, (snapshot: StatsSnapshot | null) => void>();
-  private nextId = 1;
+  private nextStatsId = 1;
   private uncaught: unknown = undefined;
   private startFailure: string | null = null;
 
@@ -150,15 +172,13 @@ export class WorkerHost {
         readyReject(Errors.workerStartFailed(this.index, `exited with code ${code} during setup`, this.uncaught));
       }
       if (wasStopping) return;
-      const orphans = [...this.running.values()];
-      this.running.clear();
-      this.events.died(this, this.describeDeath(code), orphans);
+      this.events.died(this, this.describeDeath(code), this.takeRunning());
     });
   }
 
   /** Flows running on this worker now. */
   get load(): number {
-    return this.running.size;
+    return this.runningCount;
   }
 
   get alive(): boolean {
@@ -166,15 +186,17 @@ export class WorkerHost {
   }
 
   run(job: FlowJob): void {
-    const id = this.nextId++;
-    this.running.set(id, job);
+    let id = this.freeIds.pop();
+    if (id === undefined) id = this.running.push(job) - 1;
+    else this.running[id] = job;
+    this.runningCount++;
     this.outbox.post(RUN, id, job.source, job.session, job.outputs);
   }
 
   /** This worker's stats, or null if it is gone or does not answer within `timeoutMs`. */
   requestStats(timeoutMs: number): Promise<StatsSnapshot | null> {
     if (this.state !== 'ready') return Promise.resolve(null);
-    const id = this.nextId++;
+    const id = this.nextStatsId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.statsWaiters.delete(id);
@@ -192,16 +214,26 @@ export class WorkerHost {
   async terminate(): Promise<FlowJob[]> {
     if (this.state === 'gone') return [];
     this.state = 'stopping';
-    const left = [...this.running.values()];
-    this.running.clear();
+    const left = this.takeRunning();
     await this.worker.terminate();
     return left;
   }
 
+  /** Removes and returns every flow still running. */
+  private takeRunning(): FlowJob[] {
+    const jobs = this.running.filter((job): job is FlowJob => job !== undefined);
+    this.running.length = 0;
+    this.freeIds.length = 0;
+    this.runningCount = 0;
+    return jobs;
+  }
+
   private onDone(id: number, outcome: FlowOutcome): void {
-    const job = this.running.get(id);
+    const job = this.running[id];
     if (job === undefined) return;
-    this.running.delete(id);
+    this.running[id] = undefined;
+    this.freeIds.push(id);
+    this.runningCount--;
     const settled = outcome.status === 'error' && outcome.node === '' ? { ...outcome, node: job.target } : outcome;
     this.events.flowDone(this, job, settled);
   }
