@@ -240,8 +240,10 @@ test('a worker thread sees and updates the same cache', async () => {
   const worker = new Worker(new URL('./fixtures/cache-worker.ts', import.meta.url), {
     workerData: { buffer: cache.buffer, options, readKey: '/from-main', writeKey: '/from-worker' },
   });
+  // Listen for both at once: a worker that posts and exits can emit the two events in the same tick.
+  const exited = once(worker, 'exit');
   const [message] = await once(worker, 'message');
-  await once(worker, 'exit');
+  await exited;
   assert.equal(message.body, 'hello worker');
   const slot = cache.find('/from-worker');
   assert.equal(str(cache.readBody(slot)), 'abc');
@@ -259,8 +261,9 @@ test('several threads under the shared reader/writer lock keep one consistent ca
     workerData: { buffer: cache.buffer, options, memory, row, seed: 1000 + row, operations: 3000 },
   }));
   const results = await Promise.all(workers.map(async (worker) => {
+    const exited = once(worker, 'exit');
     const [message] = await once(worker, 'message');
-    await once(worker, 'exit');
+    await exited;
     return message as { hits: number; problems: string[] };
   }));
   for (const r of results) assert.deepEqual(r.problems, []);
