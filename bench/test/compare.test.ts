@@ -94,6 +94,26 @@ test('compare --fail-on-regression exits non-zero on a regression, zero on noise
   }
 });
 
+test('compare defaults to the latest earlier record of the same workload', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'flux-bench-compare-'));
+  try {
+    const history = join(dir, 'history.jsonl');
+    const withWorkload = (record: ReturnType<typeof web>, digest: string) =>
+      ({ ...record, settings: { ...record.settings, workload: { fileSet: { digest } } } });
+    await appendRecord(history, withWorkload(web('20260101T000000Z-aaaaaaa-0001', 20_000, 10), 'abc'));
+    await appendRecord(history, withWorkload(web('20260102T000000Z-aaaaaaa-0002', 9_000, 11), 'other'));
+    await appendRecord(history, withWorkload(web('20260103T000000Z-aaaaaaa-0003', 20_000, 12), 'abc'));
+    const options = { history, alpha: '0.05', minChange: '0.02', test: 'welch', write: () => {} };
+    const result = await compareCommand(options);
+    assert.equal(result.comparison.baselineId, '20260101T000000Z-aaaaaaa-0001', 'skips the run of another workload');
+    assert.equal(result.comparison.regressions + result.comparison.improvements, 0);
+    const only = await compareCommand({ ...options, current: '20260102' });
+    assert.equal(only.comparison.baselineId, '20260101T000000Z-aaaaaaa-0001', 'falls back to the same profile');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('--relative cancels a machine that got slower as a whole, and still catches a real regression', () => {
   const round = (flux: number[], node: number[], id: string) =>
     syntheticRecord(id, [

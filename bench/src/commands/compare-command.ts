@@ -42,10 +42,13 @@ export async function compareCommand(options: CompareCommandOptions): Promise<{ 
   let baseline: BenchRecord | undefined;
   if (options.baseline) baseline = await resolveRecord(options.baseline, records);
   else {
-    // The latest earlier record of the same profile.
+    // The latest earlier record of the same profile and workload (a run of another request mix is no baseline);
+    // failing that, the latest of the same profile, and compareRecords warns that the workloads differ.
     const index = records.findIndex((r) => r.id === current.id);
-    const earlier = index >= 0 ? records.slice(0, index) : records;
-    baseline = [...earlier].reverse().find((r) => r.profile === current.profile && r.id !== current.id);
+    const earlier = [...(index >= 0 ? records.slice(0, index) : records)].reverse()
+      .filter((r) => r.profile === current.profile && r.id !== current.id);
+    const workload = stableJson(current.settings.workload);
+    baseline = earlier.find((r) => stableJson(r.settings.workload) === workload) ?? earlier[0];
   }
   if (!baseline) throw new BenchError(benchCodes.RECORD, `no earlier ${current.profile} record to compare ${current.id} with; pass --baseline <id|file>`);
 
@@ -54,4 +57,12 @@ export async function compareCommand(options: CompareCommandOptions): Promise<{ 
   write((options.markdown ? renderComparisonMarkdown(comparison) : renderComparison(comparison, { color: Boolean(process.stdout.isTTY) })) + '\n');
   const exitCode = options.failOnRegression && comparison.regressions > 0 ? 1 : 0;
   return { comparison, exitCode };
+}
+
+/** JSON with object keys sorted, so that two equal workloads compare equal whatever their key order. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v);
 }
