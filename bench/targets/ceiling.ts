@@ -12,6 +12,7 @@ import { createServer } from 'node:http';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { serveTarget } from './serve-target.ts';
 
 const { values } = parseArgs({
   options: {
@@ -66,17 +67,4 @@ const server = createServer((req, res) => {
   res.end(found.body);
 });
 
-function shutdown(): void {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-  setTimeout(() => process.exit(0), 2000).unref();
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
-if (values['exit-on-stdin-close']) process.stdin.on('end', shutdown).resume();
-
-server.listen({ host: '127.0.0.1', port: Number(values.port) }, () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : Number(values.port);
-  console.log(`ceiling listening on http://127.0.0.1:${port}`);
-});
+serveTarget(server, 'ceiling', { port: Number(values.port), exitOnStdinClose: Boolean(values['exit-on-stdin-close']) });

@@ -8,6 +8,7 @@
 import { createServer } from 'node:http';
 import { randomFillSync } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { serveTarget } from '../serve-target.ts';
 
 const { values } = parseArgs({
   options: {
@@ -24,14 +25,4 @@ const server = createServer((_req, res) => {
   res.end(body);
 });
 server.keepAliveTimeout = 60_000;
-server.listen(Number(values.port), '127.0.0.1', () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  console.log(`ceiling listening on http://127.0.0.1:${port}`);
-});
-const stop = () => server.close(() => process.exit(0));
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-if (values['exit-on-stdin-close']) {
-  process.stdin.on('end', stop).on('close', stop).resume();
-}
+serveTarget(server, 'ceiling', { port: Number(values.port), exitOnStdinClose: Boolean(values['exit-on-stdin-close']) });

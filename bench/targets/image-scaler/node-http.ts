@@ -17,6 +17,7 @@ import { parseImageQuery } from '../../../servers/image-scaler/src/request/query
 import { scaleImage } from '../../../servers/image-scaler/src/scale/scale-image.ts';
 import { readSource } from '../../../servers/image-scaler/src/source/read-source.ts';
 import { DEFAULTS } from '../../../servers/image-scaler/src/options.ts';
+import { serveTarget } from '../serve-target.ts';
 
 const { values } = parseArgs({
   options: {
@@ -91,15 +92,4 @@ const server = createServer(async (req, res) => {
   }
 });
 server.keepAliveTimeout = 60_000;
-server.listen(Number(values.port), '127.0.0.1', () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  console.log(`node-http${cache ? ' (cache)' : ''} listening on http://127.0.0.1:${port}`);
-});
-
-const stop = () => server.close(() => process.exit(0));
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-if (values['exit-on-stdin-close']) {
-  process.stdin.on('end', stop).on('close', stop).resume();
-}
+serveTarget(server, `node-http${cache ? ' (cache)' : ''}`, { port: Number(values.port), exitOnStdinClose: Boolean(values['exit-on-stdin-close']) });

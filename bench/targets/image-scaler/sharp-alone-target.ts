@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { MixSpec } from './request-mix.ts';
 import { loadSources, sharpScaler } from './sharp-alone.ts';
 import { createSharpAloneServer } from './sharp-alone-server.ts';
+import { serveTarget } from '../serve-target.ts';
 
 const { values } = parseArgs({
   options: {
@@ -23,17 +24,4 @@ if (values.images === undefined || values.mix === undefined) {
 const mix = JSON.parse(values.mix) as MixSpec;
 const scale = sharpScaler(await loadSources(values.images, mix.images));
 const server = createSharpAloneServer({ scale, mix });
-server.listen(Number(values.port), '127.0.0.1', () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  console.log(`sharp alone listening on http://127.0.0.1:${port}`);
-});
-const stop = () => {
-  server.closeAllConnections();
-  server.close(() => process.exit(0));
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-if (values['exit-on-stdin-close']) {
-  process.stdin.on('end', stop).on('close', stop).resume();
-}
+serveTarget(server, 'sharp alone', { port: Number(values.port), exitOnStdinClose: Boolean(values['exit-on-stdin-close']) });

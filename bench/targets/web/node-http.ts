@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ByteCache } from '@flux/runtime/state/byte-cache.ts';
 import { contentTypeFor, etagFor, lastModifiedFor, resolveUrlPath } from './http-file-headers.ts';
+import { serveTarget } from '../serve-target.ts';
 
 const { values } = parseArgs({
   options: {
@@ -115,17 +116,4 @@ const server = createServer((req, res) => {
   });
 });
 
-function shutdown(): void {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-  setTimeout(() => process.exit(0), 2000).unref();
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
-if (values['exit-on-stdin-close']) process.stdin.on('end', shutdown).resume();
-
-server.listen({ host: '127.0.0.1', port: Number(values.port) }, () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : Number(values.port);
-  console.log(`node-http listening on http://127.0.0.1:${port}`);
-});
+serveTarget(server, 'node-http', { port: Number(values.port), exitOnStdinClose: Boolean(values['exit-on-stdin-close']) });
