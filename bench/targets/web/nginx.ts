@@ -2,29 +2,16 @@
  * nginx as the ceiling of what this machine can serve: found where it is installed (never required), run in the
  * foreground from a configuration generated in a temporary folder, listening on 127.0.0.1 only.
  */
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { findExecutable } from '../../src/process/find-executable.ts';
 
 const KNOWN_PATHS = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/bin/nginx', '/usr/local/nginx/sbin/nginx', '/opt/homebrew/bin/nginx'];
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The nginx binary: $NGINX, then PATH (as `which` would), then the usual install locations. */
 export function findNginx(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.NGINX) return isExecutable(env.NGINX) ? env.NGINX : undefined;
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir && isExecutable(join(dir, 'nginx'))) return join(dir, 'nginx');
-  }
-  return KNOWN_PATHS.find(isExecutable);
+  return findExecutable({ name: 'nginx', envVar: 'NGINX', knownPaths: KNOWN_PATHS }, env);
 }
 
 export interface NginxConfigOptions {
