@@ -1,9 +1,9 @@
 /**
- * What every hand-written target process does around its server: listen on 127.0.0.1, announce
- * `<name> listening on http://127.0.0.1:<port>` (the harness's readiness handshake), and exit cleanly on
- * SIGTERM, SIGINT, or, with `exitOnStdinClose`, when the harness that started it goes away.
+ * What every hand-written target process does around its server (node:http or plain node:net): listen on
+ * 127.0.0.1, announce `<name> listening on http://127.0.0.1:<port>` (the harness's readiness handshake), and
+ * exit cleanly on SIGTERM, SIGINT, or, with `exitOnStdinClose`, when the harness that started it goes away.
  */
-import type { Server } from 'node:http';
+import type { Server, Socket } from 'node:net';
 
 export interface ServeTargetOptions {
   readonly port: number;
@@ -11,9 +11,15 @@ export interface ServeTargetOptions {
 }
 
 export function serveTarget(server: Server, name: string, options: ServeTargetOptions): void {
+  // Tracked here rather than with http.Server's closeAllConnections, which a net.Server does not have.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   const stop = (): void => {
     server.close(() => process.exit(0));
-    server.closeAllConnections();
+    for (const socket of sockets) socket.destroy();
     setTimeout(() => process.exit(0), 2000).unref();
   };
   process.on('SIGTERM', stop);

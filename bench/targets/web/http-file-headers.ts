@@ -53,3 +53,66 @@ export function resolveUrlPath(url: string): string | undefined {
   }
   return '/' + segments.join('/');
 }
+
+export const STATUS_TEXT: Readonly<Record<number, string>> = {
+  200: 'OK',
+  304: 'Not Modified',
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  505: 'HTTP Version Not Supported',
+};
+
+let dateSecond = -1;
+let dateValue = '';
+
+/** The `Date` value for now, formatted at most once a second (as node:http and the Flux server do). */
+export function httpDate(now: number = Date.now()): string {
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateValue = new Date(second * 1000).toUTCString();
+  }
+  return dateValue;
+}
+
+/** What a 200 for a file says about it; the Flux web server sends the same fields (Server and Date apart). */
+export interface FileHeaders {
+  readonly contentType: string;
+  readonly contentLength: number;
+  readonly etag: string;
+  readonly lastModified: string;
+}
+
+export function fileHeadersFor(path: string, size: number, mtimeMs: number): FileHeaders {
+  return { contentType: contentTypeFor(path), contentLength: size, etag: etagFor(size, mtimeMs), lastModified: lastModifiedFor(mtimeMs) };
+}
+
+/**
+ * The header lines of a 200 after Server and Date, CRLF-terminated, in the Flux server's order: Last-Modified,
+ * ETag, Content-Type, Content-Length, Accept-Ranges (it answers ranges; these servers do not, but send the same
+ * bytes so that MB/s compare like with like).
+ */
+export function fileHeaderLines(headers: FileHeaders): string {
+  return `Last-Modified: ${headers.lastModified}\r\nETag: ${headers.etag}\r\nContent-Type: ${headers.contentType}\r\n` +
+    `Content-Length: ${headers.contentLength}\r\nAccept-Ranges: bytes\r\n`;
+}
+
+/** The same fields as a flat [name, value, ...] list for node:http's writeHead (its fastest form). */
+export function fileHeaderList(server: string, headers: FileHeaders): string[] {
+  return [
+    'Server', server,
+    'Last-Modified', headers.lastModified,
+    'ETag', headers.etag,
+    'Content-Type', headers.contentType,
+    'Content-Length', String(headers.contentLength),
+    'Accept-Ranges', 'bytes',
+  ];
+}
+
+/** The body of an error response, as the Flux server words it: `404 Not Found\n`. */
+export function errorBody(status: number): string {
+  return `${status} ${STATUS_TEXT[status] ?? 'Error'}\n`;
+}
