@@ -48,6 +48,9 @@ export const imageScalerProfile: Profile = {
   runtimes: ['event', 'threadpool', 'thread'],
   defaultConnections: [1, 10, 100],
   referenceBaseline: 'node-http-cache',
+  // Its own client only. Not wrk: its misses must be keys never asked for before, continuing across the runs of a
+  // target, and hot keys are prefilled on a target's first run; wrk replays one fixed sequence from a file.
+  loadClients: ['raw-http1'],
   options: [
     { flags: '--mode <mode>', description: 'mix (hot keys and misses, see --hit-ratio), all-miss, or all-hit', defaultValue: 'mix' },
     { flags: '--hit-ratio <r>', description: 'mix mode: share of requests for hot keys (0-1)', defaultValue: '0.9' },

@@ -2,6 +2,7 @@
  * A profile plugs one kind of server into the harness: how to build its workload, how to start the Flux server
  * under a runtime, which baselines run beside it, and which load client drives them. See profiles/web.ts.
  */
+import type { LoadChoice } from './load/load-choice.ts';
 import type { LoadClient } from './load/types.ts';
 import type { LaunchSpec } from './process/target-process.ts';
 
@@ -44,8 +45,8 @@ export interface PreparedWorkload {
   baselines(): readonly BaselineChoice[];
   /** The trivial server that measures the load generator's own ceiling. */
   ceilingTarget(): TargetDefinition;
-  /** A fresh load client for this workload. */
-  createLoadClient(): LoadClient;
+  /** A fresh load client for this workload, of the kind chosen (one of the profile's `loadClients`). */
+  createLoadClient(choice: LoadChoice): LoadClient;
 }
 
 export type BaselineChoice =
@@ -61,6 +62,11 @@ export interface Profile {
   /** The baseline a ratio is taken against (a baseline id), if any. */
   readonly referenceBaseline?: string;
   readonly options: readonly ProfileOption[];
+  /**
+   * The load clients that can drive this profile, fastest first (`wrk`, `autocannon`, or one of its own): the
+   * first one installed is the default, `--load` picks another.
+   */
+  readonly loadClients: readonly string[];
   /** Whether the Flux server is present (so `--runtime` can fail clearly before building anything). */
   fluxAvailable(): { available: true } | { available: false; reason: string };
   prepare(context: PrepareContext): Promise<PreparedWorkload>;

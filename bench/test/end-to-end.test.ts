@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { XMLValidator } from 'fast-xml-parser';
+import { findWrk } from '../src/load/wrk-client.ts';
 import type { BenchRecord } from '../src/results/record.ts';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
-test('bench web runs about a second against the node:http baseline and writes its record, table, chart and history', async () => {
+test('bench web runs about a second against the node:http baseline (autocannon) and writes its record, table, chart and history', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'flux-bench-e2e-'));
   try {
     const history = join(dir, 'history.jsonl');
@@ -19,13 +20,14 @@ test('bench web runs about a second against the node:http baseline and writes it
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [
-        CLI, 'web', '--runtime=none', '--baselines=node-http', '--no-ceiling', '--connections=4', '--duration=1', '--warmup=0',
+        CLI, 'web', '--runtime=none', '--baselines=node-http', '--no-ceiling', '--load=autocannon', '--connections=4', '--duration=1', '--warmup=0',
         '--runs=1', '--dirs=1', `--cache-dir=${join(dir, 'cache')}`, `--history=${history}`, `--out=${out}`, '--json',
       ],
       { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
     );
     const record = JSON.parse(stdout) as BenchRecord;
     assert.equal(record.profile, 'web');
+    assert.match(record.settings.loadClient, /^autocannon /);
     assert.deepEqual(record.targets.map((t) => [t.id, t.error]), [['node-http', undefined]]);
     const [entry] = record.results;
     assert.equal(entry.target, 'node-http');
@@ -41,6 +43,35 @@ test('bench web runs about a second against the node:http baseline and writes it
     assert.equal((JSON.parse(stored[0]) as BenchRecord).id, record.id);
     assert.deepEqual((await readdir(join(out, record.id))).sort(), ['chart.svg', 'results.json', 'table.txt']);
     assert.equal(XMLValidator.validate(await readFile(join(out, record.id, 'chart.svg'), 'utf8')), true);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('bench web --mix single with wrk: raw node:net and the ceiling serve one file, recorded as such', async (t) => {
+  if (!findWrk()) return t.skip('wrk is not installed: apt-get install wrk (or set WRK=/path/to/wrk) to run the wrk end-to-end test');
+  const dir = await mkdtemp(join(tmpdir(), 'flux-bench-e2e-wrk-'));
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        CLI, 'web', '--runtime=none', '--baselines=raw-net', '--load=wrk', '--mix=single', '--file-bytes=2048', '--connections=2',
+        '--duration=1', '--warmup=0', '--runs=1', `--cache-dir=${join(dir, 'cache')}`, '--no-history', `--out=${join(dir, 'local')}`, '--json',
+      ],
+      { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+    );
+    const record = JSON.parse(stdout) as BenchRecord;
+    assert.match(record.settings.loadClient, /^wrk \S+ \(1 thread\)$/);
+    assert.deepEqual((record.settings.workload as { requestMix: unknown }).requestMix, { kind: 'single', path: '/single/file_2048', bytes: 2048 });
+    assert.deepEqual(record.results.map((r) => r.target).sort(), ['ceiling', 'raw-net']);
+    for (const entry of record.results) {
+      assert.ok(entry.median.requestsPerSecond > 0, entry.target);
+      assert.equal(entry.median.non2xx, 0, entry.target);
+      assert.equal(entry.median.errors, 0, entry.target);
+      // Every response is one 2048-byte file and a head of about 250 bytes.
+      const bytesPerResponse = entry.median.bytesPerSecond / entry.median.requestsPerSecond;
+      assert.ok(bytesPerResponse > 2048 && bytesPerResponse < 2048 + 400, `${entry.target}: ${bytesPerResponse} bytes a response`);
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

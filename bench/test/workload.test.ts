@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createPrng } from '../src/workload/prng.ts';
 import { createZipfSampler } from '../src/workload/zipf.ts';
 import { ensureFileSet } from '../src/workload/fileset.ts';
+import { ensureSingleFile } from '../src/workload/single-file.ts';
 import { createRequestMix, FILES_PER_CLASS, listFiles, requestPathSequence, requestProbability, SIZE_CLASSES } from '../src/workload/specweb99.ts';
 
 test('the Zipf sampler follows 1/k and is deterministic for a seed', () => {
@@ -107,5 +108,25 @@ test('the file set on disk is deterministic and reused when identical', async ()
   } finally {
     await rm(cacheA, { recursive: true, force: true });
     await rm(cacheB, { recursive: true, force: true });
+  }
+});
+
+test('the single-file workload writes one seeded file of the asked size, and reuses it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'flux-bench-single-'));
+  try {
+    const first = await ensureSingleFile({ bytes: 10240, seed: 3, cacheDir: dir });
+    assert.equal(first.reused, false);
+    assert.equal(first.path, '/single/file_10240');
+    const bytes = await readFile(join(first.root, first.path));
+    assert.equal(bytes.length, 10240);
+    const again = await ensureSingleFile({ bytes: 10240, seed: 3, cacheDir: dir });
+    assert.equal(again.reused, true);
+    assert.equal(again.digest, first.digest);
+    const other = await ensureSingleFile({ bytes: 10240, seed: 4, cacheDir: dir });
+    assert.notEqual(other.digest, first.digest, 'another seed, other bytes');
+    assert.equal((await ensureSingleFile({ bytes: 100, seed: 3, cacheDir: dir })).bytes, 100);
+    assert.equal((await stat(first.root)).mode & 0o777, 0o755, 'readable by nginx workers');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });

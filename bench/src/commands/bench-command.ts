@@ -2,6 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BenchError, benchCodes } from '../errors.ts';
+import { chooseLoadClient } from '../load/load-choice.ts';
+import { findWrk } from '../load/wrk-client.ts';
 import type { Profile } from '../profile.ts';
 import { renderChartSvg } from '../report/chart.ts';
 import { renderTable } from '../report/table.ts';
@@ -20,6 +22,9 @@ export interface BenchCommandOptions {
   readonly seed: string;
   readonly baselines: string;
   readonly ceiling: boolean;
+  /** `--load`: wrk, autocannon, or a profile's own client; undefined = the fastest installed. */
+  readonly load?: string;
+  readonly wrkThreads: string;
   readonly history: string | false;
   readonly out: string;
   readonly json?: boolean;
@@ -40,6 +45,12 @@ export async function benchCommand(profile: Profile, options: BenchCommandOption
     const flux = profile.fluxAvailable();
     if (!flux.available) throw new BenchError(benchCodes.UNAVAILABLE, `${flux.reason}; run the baselines alone with --runtime=none`);
   }
+  const loadClient = chooseLoadClient({
+    requested: options.load,
+    supported: profile.loadClients,
+    wrkBinary: findWrk(),
+    wrkThreads: parsePositiveInteger('--wrk-threads', options.wrkThreads),
+  });
   // Checked against the profile's baselines once the workload is prepared.
   const baselineIds = options.baselines.trim() === 'all' ? undefined : parseNameList('--baselines', options.baselines, undefined);
   const profileOptions: Record<string, string | undefined> = {};
@@ -54,6 +65,7 @@ export async function benchCommand(profile: Profile, options: BenchCommandOption
     runtimes,
     baselines: baselineIds,
     ceiling: options.ceiling,
+    loadClient,
     connections: options.connections ? parseIntegerList('--connections', options.connections) : [...profile.defaultConnections],
     durationSeconds: parsePositiveNumber('--duration', options.duration),
     warmupSeconds: parsePositiveNumber('--warmup', options.warmup, { allowZero: true }),

@@ -69,7 +69,7 @@ export function chartSpec(record: BenchRecord): vegaLite.TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
-      text: `${record.profile}: throughput against connections`,
+      text: `${record.profile}: throughput against connections (load: ${s.loadClient})`,
       subtitle: `median of ${s.runs} run(s) of ${s.durationSeconds} s; ${record.environment.cpuModel}, ${record.environment.cores} cores; ${record.git.commit?.slice(0, 7) ?? 'no git'}${record.git.dirty ? ' (dirty)' : ''}`,
     },
     data: { values: points(record) },

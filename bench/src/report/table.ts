@@ -38,11 +38,13 @@ export function renderTable(record: BenchRecord, options: TableOptions = {}): st
     colAligns: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
     style: options.color ? { head: ['cyan'] } : { head: [], border: [] },
   });
+  // Within a role, the order the profile lists its targets in (baselines: node:http, raw node:net, nginx).
+  const displayOrder = (entry: ResultEntry) => record.targets.findIndex((t) => t.id === entry.target);
   const connections = [...new Set(record.results.map((r) => r.connections))].sort((a, b) => a - b);
   for (const c of connections) {
     const rows = record.results
       .filter((r) => r.connections === c)
-      .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.label.localeCompare(b.label));
+      .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || displayOrder(a) - displayOrder(b) || a.label.localeCompare(b.label));
     for (const entry of rows) {
       table.push([
         String(c),
@@ -58,8 +60,10 @@ export function renderTable(record: BenchRecord, options: TableOptions = {}): st
       ]);
     }
   }
-  const lines = [table.toString()];
-  for (const note of record.notes) if (note.startsWith('the machine is busy')) lines.push(`note: ${note}`);
+  const lines = [table.toString(), `load generator: ${record.settings.loadClient}`];
+  for (const note of record.notes) {
+    if (note.startsWith('the machine is busy') || note.startsWith('load generator')) lines.push(`note: ${note}`);
+  }
   for (const target of record.targets) {
     if (target.skipped) lines.push(`skipped ${target.label}: ${target.skipped}`);
     if (target.error) lines.push(`FAILED ${target.label}: ${target.error}`);

@@ -5,6 +5,7 @@
  * alike. Everything is bounded in time and every child process is stopped at the end.
  */
 import { BenchError, benchCodes } from '../errors.ts';
+import type { LoadChoice } from '../load/load-choice.ts';
 import type { LoadClient } from '../load/types.ts';
 import { killAllChildren } from '../process/children.ts';
 import { describeExit, startTarget, type RunningTarget } from '../process/target-process.ts';
@@ -22,6 +23,8 @@ export interface BenchOptions {
   /** Baseline ids to run; undefined = every available one. */
   readonly baselines?: readonly string[];
   readonly ceiling: boolean;
+  /** The load generator (chooseLoadClient). */
+  readonly loadClient: LoadChoice;
   readonly connections: readonly number[];
   readonly durationSeconds: number;
   readonly warmupSeconds: number;
@@ -75,6 +78,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchRecord> 
     say(message);
   };
 
+  if (options.loadClient.note) log(options.loadClient.note);
   if (environment.loadAverage > environment.cores * 0.5) {
     log(`the machine is busy (1-minute load average ${environment.loadAverage.toFixed(1)} on ${environment.cores} cores): expect noisy numbers`);
   }
@@ -120,10 +124,11 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchRecord> 
   const raw = new Map<string, { definition: TargetDefinition; connections: number; runs: RunMeasurement[] }>();
   let client: LoadClient | undefined;
   try {
-    client = workload.createLoadClient();
+    client = workload.createLoadClient(options.loadClient);
     progress.step('starting the load client', 1);
     await client.open();
     progress.done();
+    say(`load generator: ${client.name}`);
 
     for (const target of live) {
       const { definition } = target;
