@@ -112,19 +112,20 @@ export async function start(opts: StartOptions): Promise<FluxServer> {
     return outcome;
   };
 
-  const emitter = (source: PlanSource) => {
+  /** Starts one flow of `source`: its outcome, or a promise of it when the flow waits for something. */
+  const submitter = (source: PlanSource) => {
     const refused = (code: string, message: string): FlowOutcome => ({ status: 'error', node: source.target.name, code, message });
-    return (...outputs: unknown[]): Promise<FlowOutcome> => {
-      if (stopping) return Promise.resolve(refused(codes.STOPPED, 'the server is stopping'));
+    return (outputs: readonly unknown[]): FlowOutcome | Promise<FlowOutcome> => {
+      if (stopping) return refused(codes.STOPPED, 'the server is stopping');
       let session: SessionKey | undefined;
       if (source.sessionFn !== null) {
         try {
           session = source.sessionFn(...outputs);
         } catch (error) {
-          return Promise.resolve(sessionFailed(source, error, reportError, refused));
+          return sessionFailed(source, error, reportError, refused);
         }
         if (typeof session !== 'string' && typeof session !== 'number') {
-          return Promise.resolve(sessionFailed(source, new TypeError(`returned ${typeof session}`), reportError, refused));
+          return sessionFailed(source, new TypeError(`returned ${typeof session}`), reportError, refused);
         }
       }
       let result: FlowOutcome | Promise<FlowOutcome>;
@@ -133,9 +134,9 @@ export async function start(opts: StartOptions): Promise<FluxServer> {
       } catch (error) {
         // Only a runtime bug gets here: node code failures become outcomes inside dispatch.
         reportError(new FluxFlowError(codes.NODE_FAILED, `dispatch failed: ${messageOf(error)}`, source.target.name, source.name, error));
-        return Promise.resolve(refused(codes.NODE_FAILED, messageOf(error)));
+        return refused(codes.NODE_FAILED, messageOf(error));
       }
-      if (!(result instanceof Promise)) return Promise.resolve(result);
+      if (!(result instanceof Promise)) return result;
       inFlight++;
       return result.then(flowEnded);
     };
@@ -143,11 +144,17 @@ export async function start(opts: StartOptions): Promise<FluxServer> {
 
   const sourceRuns: Promise<void>[] = [];
   for (const source of plan.sources) {
+    const submit = submitter(source);
     const ctx: SourceContext = {
       runtime: opts.runtime,
       options,
       signal: abort.signal,
-      emit: emitter(source),
+      emit: (...outputs) => Promise.resolve(submit(outputs)),
+      emitThen(done, ...outputs) {
+        const result = submit(outputs);
+        if (result instanceof Promise) result.then(done);
+        else done(result);
+      },
       endSession: (key) => instance.endSession(key),
     };
     sourceRuns.push(

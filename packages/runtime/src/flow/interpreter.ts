@@ -35,7 +35,8 @@ class Flow {
   readonly frames: (readonly unknown[])[] | null;
   /** Ball-Larus path sum so far. */
   path = 0;
-  readonly startedAt: number;
+  /** When the flow started, for the one flow in k whose duration is measured; -1 for the others. */
+  startedAt = -1;
   outcome: FlowOutcome | undefined = undefined;
   resolve: ((outcome: FlowOutcome) => void) | null = null;
 
@@ -48,7 +49,6 @@ class Flow {
     this.session = session;
     this.values = values;
     this.frames = source.frameSlots > 0 ? new Array(source.frameSlots) : null;
-    this.startedAt = env.clock.now();
   }
 }
 
@@ -70,6 +70,7 @@ export class Interpreter {
     if (source === undefined) throw new RangeError(`no source ${sourceIndex}`);
     const flow = new Flow(this.env, source, outputs, session);
     flow.stats.flowsStarted++;
+    if (flow.stats.timesFlow()) flow.startedAt = flow.clock.now();
     flow.stats.edgeCounts[source.entryEdge]++;
     advance(flow, source.entry);
     if (flow.outcome !== undefined) return flow.outcome;
@@ -301,8 +302,13 @@ function dispatch(flow: Flow, step: Step, fromCase: number, fromTest: number): S
 function finishOk(flow: Flow): void {
   const stats = flow.stats;
   stats.flowsOk++;
-  stats.countPath(flow.source.pathBase + flow.path, flow.clock.now() - flow.startedAt);
+  stats.countPath(flow.source.pathBase + flow.path, durationOf(flow));
   complete(flow, { status: 'ok', outputs: flow.values });
+}
+
+/** The flow's duration in ms, or -1 when it is not one of the flows measured. */
+function durationOf(flow: Flow): number {
+  return flow.startedAt < 0 ? -1 : flow.clock.now() - flow.startedAt;
 }
 
 function complete(flow: Flow, outcome: FlowOutcome): void {
@@ -332,7 +338,7 @@ function fail(flow: Flow, step: Step, error: unknown, fallbackCode: string, ownH
   };
   const done = (): void => {
     stats.flowsError++;
-    stats.countPath(flow.source.pathBase + flow.path, flow.clock.now() - flow.startedAt);
+    stats.countPath(flow.source.pathBase + flow.path, durationOf(flow));
     complete(flow, outcome);
   };
   const h = step.handler;

@@ -6,7 +6,8 @@
  * `performance.now()` read ~35-50 ns and a `process.threadCpuUsage()` read ~400 ns. So counts (calls, errors,
  * edges, paths) are exact, and node timing is sampled: the 1st, (k+1)th, (2k+1)th... call of each node
  * (k = `timingSampleEvery`, default 64) reads both clocks, and per-node totals are scaled up from those calls.
- * Flow (path) durations are exact: two wall-clock reads per flow.
+ * Flow (path) durations are sampled the same way: one flow in k reads the wall clock at its start and its end
+ * (a clock read costs as much as a short node on some machines), and path totals are scaled from those flows.
  */
 
 import { describePath } from '../plan/paths.ts';
@@ -35,7 +36,9 @@ export class StatsRecorder {
   readonly edgeCounts: Float64Array;
   readonly pathCounts: Float64Array | null;
   readonly pathTimeMs: Float64Array | null;
-  readonly sparsePaths: Map<number, { count: number; ms: number }> | null;
+  /** Flows of each path whose duration was measured. */
+  readonly pathTimed: Float64Array | null;
+  readonly sparsePaths: Map<number, { count: number; ms: number; timed: number }> | null;
   flowsStarted = 0;
   flowsOk = 0;
   flowsError = 0;
@@ -57,10 +60,12 @@ export class StatsRecorder {
     if (plan.numPaths <= MAX_DENSE_PATHS) {
       this.pathCounts = new Float64Array(plan.numPaths);
       this.pathTimeMs = new Float64Array(plan.numPaths);
+      this.pathTimed = new Float64Array(plan.numPaths);
       this.sparsePaths = null;
     } else {
       this.pathCounts = null;
       this.pathTimeMs = null;
+      this.pathTimed = null;
       this.sparsePaths = new Map();
     }
     const every = Math.max(0, Math.floor(options.timingSampleEvery ?? 64));
@@ -68,17 +73,28 @@ export class StatsRecorder {
     this.timingMask = every > 1 ? 2 ** Math.ceil(Math.log2(every)) - 1 : 0;
   }
 
+  /** Whether the flow started as the `flowsStarted`th (counted including it) has its duration measured. */
+  timesFlow(): boolean {
+    return this.timing && ((this.flowsStarted - 1) & this.timingMask) === 0;
+  }
+
+  /** A flow ended on `globalPath`; `ms` is its duration, or negative when it was not measured. */
   countPath(globalPath: number, ms: number): void {
+    const timed = ms >= 0 ? 1 : 0;
     if (this.pathCounts !== null) {
       this.pathCounts[globalPath]++;
-      this.pathTimeMs![globalPath] += ms;
+      if (timed === 1) {
+        this.pathTimeMs![globalPath] += ms;
+        this.pathTimed![globalPath]++;
+      }
       return;
     }
     const entry = this.sparsePaths!.get(globalPath);
-    if (entry === undefined) this.sparsePaths!.set(globalPath, { count: 1, ms });
+    if (entry === undefined) this.sparsePaths!.set(globalPath, { count: 1, ms: timed * ms, timed });
     else {
       entry.count++;
-      entry.ms += ms;
+      entry.ms += timed * ms;
+      entry.timed += timed;
     }
   }
 
@@ -100,16 +116,17 @@ export class StatsRecorder {
       .map((e, i) => ({ from: e.from, to: e.to, count: this.edgeCounts[i]! }))
       .filter((e) => e.count > 0);
     const paths: PathStats[] = [];
-    const addPath = (global: number, count: number, ms: number): void => {
+    const addPath = (global: number, count: number, timedMs: number, timed: number): void => {
       if (count === 0) return;
+      const ms = timed > 0 ? (timedMs * count) / timed : 0;
       const source = sourceOfPath(plan, global);
       const d = describePath(plan, source.index, global - source.pathBase);
       paths.push({ source: d.source, number: d.number, nodes: [...d.nodes], ending: d.ending, count, totalMs: ms, meanMs: ms / count });
     };
     if (this.pathCounts !== null) {
-      for (let g = 0; g < this.pathCounts.length; g++) addPath(g, this.pathCounts[g]!, this.pathTimeMs![g]!);
+      for (let g = 0; g < this.pathCounts.length; g++) addPath(g, this.pathCounts[g]!, this.pathTimeMs![g]!, this.pathTimed![g]!);
     } else {
-      for (const [g, e] of this.sparsePaths!) addPath(g, e.count, e.ms);
+      for (const [g, e] of this.sparsePaths!) addPath(g, e.count, e.ms, e.timed);
     }
     const ended = this.flowsOk + this.flowsError + this.flowsOverload;
     return {
