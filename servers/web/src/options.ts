@@ -27,6 +27,8 @@ export const DEFAULTS = {
   cacheBytes: 64 * 1024 * 1024,
   /** Files up to this size are cached; larger ones are streamed from disk on every request. */
   maxFileBytes: 1024 * 1024,
+  /** Bytes of complete responses to hot files each thread keeps ready to write (0: none). */
+  hotResponseBytes: 16 * 1024 * 1024,
   /** A cache hit stats the file again when its entry was last checked longer ago than this (0: every hit). */
   revalidateMs: 1_000,
   /** Names this server's Listen source when it announces its address (see listen/listening.ts). */

@@ -22,7 +22,12 @@ export const CACHE_BUFFER = 'web.file-cache';
 let current: WebState | undefined;
 
 export function cacheOptionsOf(options: WebOptions): FileCacheOptions {
-  return { capacityBytes: options.cacheBytes, maxFileBytes: options.maxFileBytes, revalidateMs: options.revalidateMs };
+  return {
+    capacityBytes: options.cacheBytes,
+    maxFileBytes: options.maxFileBytes,
+    revalidateMs: options.revalidateMs,
+    memoBytes: options.hotResponseBytes,
+  };
 }
 
 export function setupState(ctx: SetupContext): WebState {

@@ -37,9 +37,10 @@ export interface FileStat {
 }
 
 /**
- * The outcome of a cache lookup. On a hit it carries the decision and exactly the body bytes that decision
- * sends (the whole file for 200, the range for 206, nothing for HEAD, 304 and 416), copied out of shared memory
- * with `headroom` free bytes in front of them for the response head.
+ * The outcome of a cache lookup. On a hit it carries the decision and either the complete response, head
+ * included (a 200 to a GET of a file small enough to keep ready), or exactly the body bytes that decision sends
+ * (the range for 206, nothing for HEAD, 304 and 416, the whole of a large file for 200), copied out of shared
+ * memory with `headroom` free bytes in front of them for the response head.
  */
 export type CacheResult =
   | { readonly hit: false }
@@ -47,6 +48,8 @@ export type CacheResult =
       readonly hit: true;
       readonly stat: FileStat;
       readonly decision: Decision;
+      /** The whole response, ready to send; never modified afterwards. Null: build it from `buffer`. */
+      readonly response: Uint8Array | null;
       readonly buffer: Uint8Array;
       readonly headroom: number;
     };

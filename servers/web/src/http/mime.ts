@@ -1,5 +1,7 @@
 /** Content-Type by file extension. Text types carry a charset; anything unknown is application/octet-stream. */
 
+import { INDEX_FILE } from '../files/resolve.ts';
+
 const TYPES: Readonly<Record<string, string>> = {
   html: 'text/html; charset=utf-8',
   htm: 'text/html; charset=utf-8',
@@ -38,6 +40,11 @@ const TYPES: Readonly<Record<string, string>> = {
 };
 
 export const DEFAULT_TYPE = 'application/octet-stream';
+
+/** The type of what a request path is answered with: a path ending in '/' was served from the directory's index file. */
+export function contentTypeForPath(path: string): string {
+  return contentTypeOf(path.endsWith('/') ? INDEX_FILE : path);
+}
 
 export function contentTypeOf(path: string): string {
   const slash = path.lastIndexOf('/');

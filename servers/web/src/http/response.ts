@@ -30,9 +30,9 @@ function connectionHeader(request: Pick<Request, 'version' | 'keepAlive'>): stri
 }
 
 /** The head of a response to a file request (200, 206, 304, 416). */
-export function fileHead(request: Request, decision: Decision, stat: FileStat, contentType: string): string {
+export function fileHead(request: Request, decision: Decision, stat: FileStat, contentType: string, nowMs?: number): string {
   const status = decision.status;
-  let head = `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nServer: ${SERVER}\r\nDate: ${httpDate()}\r\n` +
+  let head = `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nServer: ${SERVER}\r\nDate: ${httpDate(nowMs)}\r\n` +
     `Last-Modified: ${lastModifiedOf(stat)}\r\nETag: ${etagOf(stat)}\r\n` + connectionHeader(request);
   switch (status) {
     case 200:

@@ -19,8 +19,8 @@ import type { WebOptions } from '../options.ts';
 
 export type ConnectionState = 'idle' | 'head' | 'busy' | 'draining' | 'closing';
 
-/** Starts the flow of one request head; resolves with its outcome. */
-export type EmitRequest = (conn: Conn, head: string) => Promise<FlowOutcome>;
+/** Starts the flow of one request head; calls `done` with its outcome (at once when the flow ran to its end). */
+export type EmitRequest = (done: (outcome: FlowOutcome) => void, conn: Conn, head: string) => void;
 
 export type ConnectionLimits = Pick<
   WebOptions,
@@ -49,6 +49,11 @@ export class Connection {
   /** The connection closes once the current request is answered. */
   private closeAfter = false;
   private stopping = false;
+  /** Inside `emit`: a flow that ends at once leaves its outcome in `endedAtOnce` for `startNext`. */
+  private emitting = false;
+  private endedAtOnce: FlowOutcome | undefined = undefined;
+  /** `outcome`, bound once: one flow per request, no closure per flow. */
+  private readonly onOutcome = (outcome: FlowOutcome): void => this.outcome(outcome);
 
   constructor(socket: Socket, conn: Conn, limits: ConnectionLimits, emit: EmitRequest) {
     this.socket = socket;
@@ -109,8 +114,23 @@ export class Connection {
     else if (this.buffer.length > this.limits.maxHeaderBytes + READ_AHEAD) this.socket.pause();
   }
 
-  /** Frames the next request head from the buffer and starts its flow, or sets up the wait for more bytes. */
+  /**
+   * Starts the requests in the buffer, one at a time, until one is still being answered or no complete head is
+   * left. A loop, not recursion: flows that end at once (a cache hit) would otherwise nest one call deeper for
+   * each pipelined request.
+   */
   private advance(): void {
+    while (this.startNext()) this.becomeIdle();
+    // Whatever stays buffered now waits: copy it, so the (possibly large) chunk it came from can be freed.
+    const b = this.buffer;
+    if (b.length > 0 && b.length < b.buffer.byteLength) this.buffer = Buffer.from(b);
+  }
+
+  /**
+   * Frames the next request head from the buffer and starts its flow, or sets up the wait for more bytes.
+   * Returns true when the flow ended at once and the connection can go on to the next request.
+   */
+  private startNext(): boolean {
     const limits = this.limits;
     let b = this.buffer;
     // RFC 9112 2.2: empty lines before a request line are ignored.
@@ -121,24 +141,26 @@ export class Connection {
       this.buffer = b;
       this.scanFrom = Math.max(0, this.scanFrom - skip);
     }
+    // Deadlines are set only where the connection waits (nothing buffered, or half a head): a request that is
+    // complete on arrival goes straight to 'busy' without reading the clock.
     if (b.length === 0 || (b.length === 1 && b[0] === 13)) {
-      if (this.state !== 'idle') {
+      if (this.state !== 'idle' || this.deadline === 0) {
         this.state = 'idle';
         this.deadline = Date.now() + limits.idleTimeoutMs;
       }
-      return;
-    }
-    if (this.state === 'idle') {
-      this.state = 'head';
-      this.deadline = Date.now() + limits.headerTimeoutMs;
+      return false;
     }
     const end = b.indexOf(CRLFCRLF, this.scanFrom);
     const lineEnd = b.indexOf(CRLF);
     if (end < 0) {
+      if (this.state === 'idle') {
+        this.state = 'head';
+        this.deadline = Date.now() + limits.headerTimeoutMs;
+      }
       if ((lineEnd < 0 && b.length > limits.maxRequestLine) || lineEnd > limits.maxRequestLine) return this.reject(414);
       if (b.length > limits.maxHeaderBytes) return this.reject(431);
       this.scanFrom = Math.max(0, b.length - 3);
-      return;
+      return false;
     }
     if (lineEnd > limits.maxRequestLine) return this.reject(414);
     if (end + 4 > limits.maxHeaderBytes) return this.reject(431);
@@ -151,22 +173,43 @@ export class Connection {
       rest = rest.subarray(n);
       this.discard = framing.bodyLength - n;
     }
-    // Copy what stays, so the (possibly large) chunk it came from can be freed.
-    this.buffer = rest.length === 0 ? EMPTY : Buffer.from(rest);
+    this.buffer = rest.length === 0 ? EMPTY : rest;
     this.scanFrom = 0;
     this.closeAfter = framing.close || this.stopping;
     this.state = 'busy';
     this.deadline = 0;
-    this.emit(this.conn, head)
-      .then((outcome) => this.finished(outcome))
-      .catch(() => this.socket.destroy()); // only a bug here gets there: never leave the client hanging
+    this.emitting = true;
+    this.emit(this.onOutcome, this.conn, head);
+    this.emitting = false;
+    const outcome = this.endedAtOnce;
+    if (outcome === undefined) return false; // still running: `onOutcome` goes on from there
+    this.endedAtOnce = undefined;
+    return this.settle(outcome);
   }
 
-  /** The flow of the current request ended. */
-  private finished(outcome: FlowOutcome): void {
+  /** A flow's outcome, at once (inside `emit`) or later. */
+  private outcome(outcome: FlowOutcome): void {
+    if (this.emitting) {
+      this.endedAtOnce = outcome;
+      return;
+    }
+    try {
+      if (this.settle(outcome)) this.next();
+    } catch {
+      this.socket.destroy(); // only a bug here gets there: never leave the client hanging
+    }
+  }
+
+  /**
+   * The current request was answered: close, wait for the client to read, or (true) go on to the next request.
+   */
+  private settle(outcome: FlowOutcome): boolean {
     const socket = this.socket;
-    if (socket.destroyed) return;
-    if (this.closeAfter || outcome.status === 'overload' || socket.writableEnded) return this.close();
+    if (socket.destroyed) return false;
+    if (this.closeAfter || outcome.status === 'overload' || socket.writableEnded) {
+      this.close();
+      return false;
+    }
     if (socket.writableNeedDrain) {
       // The client is not reading: answer nothing more until it does.
       this.state = 'draining';
@@ -174,9 +217,16 @@ export class Connection {
       socket.once('drain', () => {
         if (this.state === 'draining') this.next();
       });
-      return;
+      return false;
     }
-    this.next();
+    return true;
+  }
+
+  /** Ready for the next request; `startNext` sets the idle deadline if the connection ends up waiting. */
+  private becomeIdle(): void {
+    if (this.socket.isPaused()) this.socket.resume();
+    this.state = 'idle';
+    this.deadline = 0;
   }
 
   /**
@@ -184,18 +234,17 @@ export class Connection {
    * answered; once no complete one is left, the connection closes.
    */
   private next(): void {
-    if (this.socket.isPaused()) this.socket.resume();
-    this.state = 'idle';
-    this.deadline = Date.now() + this.limits.idleTimeoutMs;
+    this.becomeIdle();
     this.advance();
     const now = this.state as ConnectionState; // advance() may have moved it on
     if (now !== 'busy' && now !== 'closing' && this.socket.readableEnded) this.close();
   }
 
-  /** Answers a request the source itself refuses (framing, limits, timeout), then closes. */
-  private reject(status: number): void {
+  /** Answers a request the source itself refuses (framing, limits, timeout), then closes. Returns false. */
+  private reject(status: number): false {
     if (this.socket.writable && !this.socket.writableEnded) this.socket.write(simpleResponse({ status, keepAlive: false }));
     this.close();
+    return false;
   }
 
   /**

@@ -6,7 +6,7 @@
 
 import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
-import type { Conn, SourceContext } from '@flux/runtime/api.ts';
+import type { Conn, FlowOutcome, SourceContext } from '@flux/runtime/api.ts';
 import { simpleResponse } from '../http/response.ts';
 import type { WebOptions } from '../options.ts';
 import { Connection } from './connection.ts';
@@ -25,7 +25,7 @@ export function sweepInterval(options: Pick<WebOptions, 'headerTimeoutMs' | 'idl
 /** Runs until `ctx.signal` aborts: listens, serves, then closes every connection and returns. */
 export async function listen(ctx: SourceContext<[conn: Conn, head: string]>, options: WebOptions, registry: SocketRegistry): Promise<void> {
   const connections = new Set<Connection>();
-  const emit = (conn: Conn, head: string) => ctx.emit(conn, head);
+  const emit = (done: (outcome: FlowOutcome) => void, conn: Conn, head: string) => ctx.emitThen(done, conn, head);
   const server: Server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
     if (ctx.signal.aborted) {
       socket.destroy();

@@ -5,18 +5,12 @@ import { io, getIoTransport } from '@flux/runtime/io/index.ts';
 import type { Conn, CacheResult, LoadedFile, Request, Resource } from '../types.ts';
 import { bodyRange, decide } from '../http/conditional.ts';
 import { HttpError, webCodes } from '../http/errors.ts';
-import { contentTypeOf } from '../http/mime.ts';
+import { contentTypeForPath } from '../http/mime.ts';
 import { fileHead, prependHead, simpleResponse } from '../http/response.ts';
-import { INDEX_FILE } from '../files/resolve.ts';
 import { state } from '../state.ts';
 
 /** Chunk size when streaming a file too large to cache. */
 export const STREAM_CHUNK = 64 * 1024;
-
-function contentTypeFor(request: Request): string {
-  // A path ending in '/' was served from the directory's index file.
-  return contentTypeOf(request.path.endsWith('/') ? INDEX_FILE : request.path);
-}
 
 /** Sends a complete response, ending the connection when the request does not keep it alive. */
 export function send(conn: Conn, request: Pick<Request, 'keepAlive'>, bytes: Uint8Array): void {
@@ -26,7 +20,8 @@ export function send(conn: Conn, request: Pick<Request, 'keepAlive'>, bytes: Uin
 
 export function SendCached(conn: Conn, request: Request, cached: CacheResult): void {
   if (!cached.hit) throw new Error('SendCached without a cache hit');
-  const head = fileHead(request, cached.decision, cached.stat, contentTypeFor(request));
+  if (cached.response !== null) return send(conn, request, cached.response);
+  const head = fileHead(request, cached.decision, cached.stat, contentTypeForPath(request.path));
   send(conn, request, prependHead(head, cached.buffer, cached.headroom, cached.buffer.length - cached.headroom));
 }
 
@@ -45,7 +40,7 @@ export function SendRedirect(conn: Conn, request: Request, resource: Resource): 
 
 export function SendFile(conn: Conn, request: Request, file: LoadedFile): void {
   const decision = decide(request, file);
-  const head = fileHead(request, decision, file, contentTypeFor(request));
+  const head = fileHead(request, decision, file, contentTypeForPath(request.path));
   const { start, end } = bodyRange(decision, request, file.size);
   const out = Buffer.allocUnsafeSlow(head.length + end - start);
   out.write(head, 0, 'latin1');
@@ -68,7 +63,7 @@ export async function StreamFile(conn: Conn, request: Request, resource: Resourc
     const stat = { size: info.size, mtimeMs: info.mtimeMs };
     const decision = decide(request, stat);
     const { start, end } = bodyRange(decision, request, stat.size);
-    const head = fileHead(request, decision, stat, contentTypeFor(request));
+    const head = fileHead(request, decision, stat, contentTypeForPath(request.path));
     if (end === start) {
       send(conn, request, Buffer.from(head, 'latin1'));
       return;
