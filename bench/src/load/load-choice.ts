@@ -30,10 +30,10 @@ export interface LoadChoiceInput {
   readonly wrkThreads: number;
 }
 
-/** Why autocannon makes fast targets indistinguishable (a figure measured on the 2-core development machine). */
+/** Why autocannon makes fast targets indistinguishable (the README gives the figures measured with it and with wrk). */
 export const AUTOCANNON_CAP_NOTE =
-  'autocannon is one Node thread that parses every response in JavaScript: it tops out near 30k req/s on the web mix ' +
-  'on a small machine, so targets faster than that all measure about the same (they are flagged capped)';
+  'autocannon is one Node thread that parses every response in JavaScript, so it saturates long before a fast server ' +
+  'does (the ceiling row shows where): targets near its ceiling measure about the same and are flagged capped';
 
 export function chooseLoadClient(input: LoadChoiceInput): LoadChoice {
   const { requested, supported, wrkBinary, wrkThreads } = input;
