@@ -151,29 +151,30 @@ export class Connection {
       return false;
     }
     const end = b.indexOf(CRLFCRLF, this.scanFrom);
-    const lineEnd = b.indexOf(CRLF);
     if (end < 0) {
       if (this.state === 'idle') {
         this.state = 'head';
         this.deadline = Date.now() + limits.headerTimeoutMs;
       }
+      const lineEnd = b.indexOf(CRLF);
       if ((lineEnd < 0 && b.length > limits.maxRequestLine) || lineEnd > limits.maxRequestLine) return this.reject(414);
       if (b.length > limits.maxHeaderBytes) return this.reject(431);
       this.scanFrom = Math.max(0, b.length - 3);
       return false;
     }
-    if (lineEnd > limits.maxRequestLine) return this.reject(414);
+    // A head shorter than the request line limit cannot hold a request line over it.
+    if (end > limits.maxRequestLine && b.indexOf(CRLF) > limits.maxRequestLine) return this.reject(414);
     if (end + 4 > limits.maxHeaderBytes) return this.reject(431);
     const head = b.toString('latin1', 0, end);
     const framing = scanFraming(head, limits.maxDiscardBytes);
     if (framing.invalid) return this.reject(400);
-    let rest = b.subarray(end + 4);
+    let restAt = end + 4;
     if (framing.bodyLength > 0) {
-      const n = Math.min(framing.bodyLength, rest.length);
-      rest = rest.subarray(n);
+      const n = Math.min(framing.bodyLength, b.length - restAt);
+      restAt += n;
       this.discard = framing.bodyLength - n;
     }
-    this.buffer = rest.length === 0 ? EMPTY : rest;
+    this.buffer = restAt === b.length ? EMPTY : b.subarray(restAt);
     this.scanFrom = 0;
     this.closeAfter = framing.close || this.stopping;
     this.state = 'busy';
