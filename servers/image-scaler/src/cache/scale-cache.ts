@@ -3,6 +3,11 @@
  * bytes, CLOCK eviction) for finished results, an InflightTable for results being computed, and request
  * counters, each in shared memory named through `SetupContext.shared`. The Flux locks (`cache?` / `cache!`)
  * give the ByteCache its reader/writer contract; the in-flight table and counters are atomic on their own.
+ *
+ * Each thread also keeps the images it has read out of the shared cache (bounded in bytes), so a hot key is
+ * copied out of shared memory once, not on every hit, and every hit of it gets the same CachedImage object
+ * (the response memo in http/response.ts keys on that object). An image kept here is used only while the
+ * shared entry has the same source stamp: the same key from the same source file scales to the same bytes.
  */
 
 import { ByteCache } from '@flux/runtime/state/byte-cache.ts';
@@ -50,11 +55,23 @@ export interface ScalerStats {
 /** Separator between the parts of an entry's tag: content type, ETag. */
 const TAG_SEPARATOR = '\n';
 
+/** Bytes of images each thread keeps out of the shared cache at most. */
+const LOCAL_BYTES = 16 * 1024 * 1024;
+
+interface LocalImage {
+  readonly mtimeMs: number;
+  readonly size: number;
+  readonly image: CachedImage;
+}
+
 export class ScaleCache {
   readonly store: ByteCache;
   readonly inflight: InflightTable;
   private readonly counters: Int32Array;
   private readonly capacityBytes: number;
+  /** This thread's copies of hot images, oldest first; see the module comment. */
+  private readonly local = new Map<string, LocalImage>();
+  private localBytes = 0;
 
   constructor(shared: SharedAllocator, sizing: CacheSizing) {
     const cacheOptions = { capacityBytes: sizing.cacheBytes, maxEntryBytes: sizing.maxEntryBytes, blockSize: 4096 };
@@ -66,10 +83,34 @@ export class ScaleCache {
 
   /** Under the reader lock: the cached image for `key` (a private copy), or null. Marks it recently used. */
   lookup(key: string): CachedImage | null {
-    const slot = this.store.find(key);
+    const store = this.store;
+    const slot = store.find(key);
     if (slot < 0) return null;
-    const [contentType = '', etag = ''] = this.store.source(slot).tag.split(TAG_SEPARATOR);
-    return { bytes: this.store.readBody(slot), contentType, etag };
+    const mtimeMs = store.mtimeMs(slot);
+    const size = store.size(slot);
+    const kept = this.local.get(key);
+    if (kept !== undefined && kept.mtimeMs === mtimeMs && kept.size === size) return kept.image;
+    const [contentType = '', etag = ''] = store.source(slot).tag.split(TAG_SEPARATOR);
+    const image: CachedImage = Object.freeze({ bytes: store.readBody(slot), contentType, etag });
+    this.keep(key, { mtimeMs, size, image });
+    return image;
+  }
+
+  private keep(key: string, entry: LocalImage): void {
+    const previous = this.local.get(key);
+    if (previous !== undefined) {
+      this.local.delete(key);
+      this.localBytes -= previous.image.bytes.byteLength;
+    }
+    const bytes = entry.image.bytes.byteLength;
+    if (bytes > LOCAL_BYTES / 16) return;
+    this.local.set(key, entry);
+    this.localBytes += bytes;
+    for (const [oldest, old] of this.local) {
+      if (this.localBytes <= LOCAL_BYTES) break;
+      this.local.delete(oldest);
+      this.localBytes -= old.image.bytes.byteLength;
+    }
   }
 
   /** Under the writer lock: keeps `image` under `key`; false when it is too large to cache. */

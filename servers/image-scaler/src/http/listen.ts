@@ -56,35 +56,56 @@ function serveConnection(ctx: SourceContext<[Conn, HttpRequest]>, socket: Socket
   let busy = false;
   let closing = false;
   let shuttingDown = false;
+  // Inside `emitThen`: a flow that ends at once (a cache hit) leaves its outcome here for `pump`'s loop, which
+  // then goes on without a promise or a nested call per pipelined request.
+  let emitting = false;
+  let endedAtOnce: FlowOutcome | undefined;
+  let current: HttpRequest | undefined;
 
-  const pump = async (): Promise<void> => {
-    if (busy) return;
-    busy = true;
-    try {
-      while (!closing && !socket.destroyed) {
-        const framed = frameRequest(buffered);
-        if (framed.kind === 'partial') break;
-        buffered = buffered.subarray(framed.consumed);
-        if (!framed.request.keepAlive) {
-          // Nothing after a closing request is read.
-          closing = true;
-          socket.pause();
-        }
-        const outcome: FlowOutcome = await ctx.emit(conn, framed.request);
-        if (outcome.status !== 'ok' && !framed.request.keepAlive) io.end(conn);
-      }
-    } finally {
-      busy = false;
-      if (!closing && buffered.length <= MAX_HEAD_BYTES * 4) socket.resume();
-      if (shuttingDown) io.end(conn);
+  const settle = (outcome: FlowOutcome): void => {
+    if (outcome.status !== 'ok' && !current!.keepAlive) io.end(conn);
+    busy = false;
+  };
+  const onOutcome = (outcome: FlowOutcome): void => {
+    if (emitting) {
+      endedAtOnce = outcome;
+      return;
     }
+    settle(outcome);
+    pump();
+  };
+
+  /** Starts the buffered requests, one at a time, until one is still running or none is complete. */
+  const pump = (): void => {
+    while (!busy && !closing && !socket.destroyed) {
+      const framed = frameRequest(buffered);
+      if (framed.kind === 'partial') break;
+      buffered = buffered.subarray(framed.consumed);
+      if (!framed.request.keepAlive) {
+        // Nothing after a closing request is read.
+        closing = true;
+        socket.pause();
+      }
+      busy = true;
+      current = framed.request;
+      emitting = true;
+      ctx.emitThen(onOutcome, conn, framed.request);
+      emitting = false;
+      const outcome = endedAtOnce;
+      if (outcome === undefined) return; // still running: `onOutcome` goes on from there
+      endedAtOnce = undefined;
+      settle(outcome);
+    }
+    if (busy) return;
+    if (!closing && buffered.length <= MAX_HEAD_BYTES * 4) socket.resume();
+    if (shuttingDown) io.end(conn);
   };
 
   socket.on('data', (chunk: Buffer) => {
     if (closing) return;
     buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
     if (buffered.length > MAX_HEAD_BYTES * 4) socket.pause();
-    void pump();
+    pump();
   });
 
   return {
