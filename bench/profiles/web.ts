@@ -45,7 +45,7 @@ function positiveInteger(name: string, raw: string | undefined, fallback: number
 
 export const webProfile: Profile = {
   name: 'web',
-  summary: 'static files (SPECweb99-like set): the Flux web server vs node:http and nginx',
+  summary: 'static files (SPECweb99-like set, or one file): the Flux web server vs node:http, raw node:net and nginx',
   runtimes: ['event', 'threadpool', 'thread'],
   defaultConnections: [1, 10, 100, 1000],
   referenceBaseline: 'node-http',

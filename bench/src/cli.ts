@@ -38,7 +38,7 @@ for (const profile of profiles) {
     .option('--baselines <list>', 'baseline ids (comma-separated), all, or none', 'all')
     .option('--no-ceiling', 'do not measure the load generator ceiling')
     .option('--load <client>', `load generator: ${profile.loadClients.join(', ')} (default: the first installed)`)
-    .option('--wrk-threads <n>', 'wrk threads (with --load wrk); keep the other cores for the server', '1')
+    .option('--wrk-threads <n>', 'wrk threads, when wrk drives the run; keep the other cores for the server', '1')
     .option('--history <file>', 'results history to append the record to', DEFAULT_HISTORY)
     .option('--no-history', 'do not append to the history')
     .option('--out <dir>', 'where per-run files (record, table, chart) go', DEFAULT_LOCAL_DIR)
