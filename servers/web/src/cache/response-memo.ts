@@ -29,14 +29,14 @@ interface MemoEntry {
 
 export class ResponseMemo {
   readonly budgetBytes: number;
-  /** Larger bodies are not memoised (their write costs more than the copy this saves). */
+  /** Larger bodies are not memoised (their write costs more than the copy this saves); -1 when the memo is off. */
   readonly maxBodyBytes: number;
   private readonly entries = new Map<string, MemoEntry>();
   private bytes = 0;
 
   constructor(budgetBytes: number, maxBodyBytes: number) {
     this.budgetBytes = budgetBytes;
-    this.maxBodyBytes = Math.min(maxBodyBytes, budgetBytes);
+    this.maxBodyBytes = budgetBytes > 0 ? Math.min(maxBodyBytes, budgetBytes) : -1;
   }
 
   /** Bytes held. */
