@@ -30,6 +30,22 @@ describe('event runtime', () => {
     }
   });
 
+  it('emitThen: a flow that ends at once is reported before emitThen returns, a waiting one when it ends', async () => {
+    const fx = await startFixture('errors', 'event');
+    try {
+      const run = await harness.context('Run');
+      let atOnce: FlowOutcome | undefined;
+      run.emitThen((outcome) => (atOnce = outcome), 'first', 1); // fails in a synchronous node, synchronous handler
+      assert.equal(atOnce?.status, 'error');
+      let later: FlowOutcome | undefined;
+      const ended = new Promise<FlowOutcome>((resolve) => run.emitThen((outcome) => resolve((later = outcome)), 'ok', 2));
+      assert.equal(later, undefined, 'an async node: not ended yet');
+      assert.equal((await ended).status, 'ok');
+    } finally {
+      await fx.stop();
+    }
+  });
+
   it('holds no lock after a storm of failing flows', async () => {
     const fx = await startFixture('errors', 'event');
     try {
