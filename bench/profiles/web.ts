@@ -5,6 +5,7 @@
  * nginx when it is installed. Driven by wrk when it is installed, else autocannon, through a seeded request
  * sequence.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -60,13 +61,17 @@ export const webProfile: Profile = {
     { flags: '--revalidate-ms <n>', description: 'age after which a cache hit stats the file again', defaultValue: '1000' },
     { flags: '--threads <n>', description: 'worker threads of the Flux server (its --threads; default: the runtime default)' },
     { flags: '--sequence <n>', description: 'length of the seeded request sequence the client cycles through', defaultValue: '100000' },
+    {
+      flags: '--flux-checkout <dir>',
+      description: 'also run the Flux web server of another checkout (e.g. `git worktree add <dir> <commit>`), as baselines "flux (<runtime>) at <commit>": before/after in one table',
+    },
   ],
 
   fluxAvailable() {
     return existsSync(FLUX_SERVER) ? { available: true } : { available: false, reason: `the Flux web server is not there (${FLUX_SERVER})` };
   },
 
-  async prepare({ seed, options, log }): Promise<PreparedWorkload> {
+  async prepare({ seed, runtimes, options, log }): Promise<PreparedWorkload> {
     const mix = options.mix ?? 'specweb99';
     if (mix !== 'specweb99' && mix !== 'single') throw new RangeError(`--mix must be specweb99 or single, got ${mix}`);
     const directories = positiveInteger('dirs', options.dirs, 10);
@@ -125,7 +130,10 @@ export const webProfile: Profile = {
       },
 
       baselines(): BaselineChoice[] {
+        const checkout = options.fluxCheckout;
+        const earlier: BaselineChoice[] = checkout === undefined ? [] : runtimes.map((runtime) => checkoutTarget(checkout, runtime, ['--root', root, ...cacheArgs, ...threadArgs]));
         const choices: BaselineChoice[] = [
+          ...earlier,
           { available: true, target: nodeTarget('node-http', 'node:http', 'baseline', NODE_HTTP, cacheArgs) },
           { available: true, target: nodeTarget('raw-net', 'raw node:net', 'baseline', RAW_NET, cacheArgs) },
         ];
@@ -213,6 +221,35 @@ async function singleFileWorkload(bytes: number, seed: number, cacheDir: string 
     settings: {
       fileSet: { generator: 'single-file', generatorVersion: SINGLE_FILE_VERSION, seed, files: 1, totalBytes: bytes, digest: file.digest },
       requestMix: { kind: 'single', path: file.path, bytes },
+    },
+  };
+}
+
+/** The Flux web server of another checkout, under one runtime: a baseline named after its commit. */
+function checkoutTarget(dir: string, runtime: string, args: readonly string[]): BaselineChoice {
+  const serve = join(dir, 'servers/web/serve.ts');
+  if (!existsSync(serve)) return { available: false, id: `flux-checkout/${runtime}`, reason: `no Flux web server in ${dir}` };
+  let commit = 'checkout';
+  try {
+    commit = execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    // not a git checkout: keep the generic name
+  }
+  const label = `flux (${runtime}) at ${commit}`;
+  return {
+    available: true,
+    target: {
+      id: `flux-checkout/${runtime}`,
+      role: 'baseline',
+      label,
+      launch: async () => ({
+        label,
+        command: process.execPath,
+        args: [serve, '--runtime', runtime, '--port', '0', ...args],
+        cwd: dir,
+        readiness: { kind: 'announce' },
+        readyTimeoutMs: 60_000,
+      }),
     },
   };
 }

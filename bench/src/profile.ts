@@ -30,6 +30,8 @@ export interface ProfileOption {
 
 export interface PrepareContext {
   readonly seed: number;
+  /** The Flux runtimes this run measures (a profile may add targets per runtime). */
+  readonly runtimes: readonly string[];
   /** Values of the profile's own options, by camel-cased name (as commander gives them). */
   readonly options: Readonly<Record<string, string | undefined>>;
   /** Progress notes for the user (shown above the progress bar when there is one). */

@@ -83,7 +83,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchRecord> 
     log(`the machine is busy (1-minute load average ${environment.loadAverage.toFixed(1)} on ${environment.cores} cores): expect noisy numbers`);
   }
 
-  const workload = await options.profile.prepare({ seed: options.seed, options: options.profileOptions, log });
+  const workload = await options.profile.prepare({ seed: options.seed, runtimes: options.runtimes, options: options.profileOptions, log });
 
   const definitions: TargetDefinition[] = options.runtimes.map((runtime) => workload.fluxTarget(runtime));
   const targetInfos: TargetInfo[] = [];
