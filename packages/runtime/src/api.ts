@@ -5,13 +5,39 @@
  *
  * Where code runs
  * - `setup` runs once on every thread that runs flows (and on the main thread first), before any source starts.
- * - Sources always run on the main thread: they own listeners, timers and sockets.
+ * - Sources run on the main thread: they own listeners, timers and sockets. Under `workers`, a source whose
+ *   mode is 'every-thread' (`Implementation.sourceModes`) runs on every worker instead, each copy over its own
+ *   connections.
  * - Nodes, predicates and handlers run on the thread the runtime picks for the flow (main under `event`,
- *   a pool worker under `threadpool`, the session's worker under `thread`). They reach connections only
- *   through `io` (connections stay on the main thread) and shared state only through `SetupContext.shared`.
+ *   a pool worker under `threadpool`, the session's worker under `thread`, the thread of the source that
+ *   emitted it under `workers`). They reach connections only through `io` and shared state only through
+ *   `SetupContext.shared`.
  */
 
-export type RuntimeKind = 'event' | 'threadpool' | 'thread';
+import type { Server } from 'node:net';
+
+export type RuntimeKind = 'event' | 'threadpool' | 'thread' | 'workers';
+
+/**
+ * Where a source runs under `workers`: 'once' (the default) on the main thread, as under every runtime;
+ * 'every-thread' on every worker, each copy serving its own connections (a listener that shares its port
+ * through `SourceContext.listen`). The other runtimes run every source once, on the main thread.
+ */
+export type SourceMode = 'once' | 'every-thread';
+
+/** What `SourceContext.listen` binds to. */
+export interface ListenOptions {
+  readonly host: string;
+  /** 0 picks a free port (one port for every copy of the source). */
+  readonly port: number;
+  readonly backlog?: number;
+}
+
+/** The address a source listens on. */
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+}
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -19,8 +45,9 @@ export type MaybePromise<T> = T | Promise<T>;
 export type SessionKey = string | number;
 
 /**
- * A connection as node code sees it: a plain, cloneable reference. The socket itself stays on the main thread,
- * in the runtime's connection registry; `io` functions act on it from any thread.
+ * A connection as node code sees it: a plain, cloneable reference. The socket itself stays on the thread whose
+ * source registered it (the main thread, or under `workers` the worker), in that thread's connection registry;
+ * `io` functions act on it from any thread. Ids are unique across threads.
  */
 export interface Conn {
   readonly id: number;
@@ -52,6 +79,16 @@ export interface SourceContext<Out extends readonly unknown[] = readonly unknown
   emitThen(done: (outcome: FlowOutcome) => void, ...outputs: Out): void;
   /** Ends a session: its session-scoped locks and state go away. Flows already running finish first. */
   endSession(key: SessionKey): void;
+  /** 'main', or the worker's index for an 'every-thread' source under `workers`. */
+  readonly thread: 'main' | number;
+  /**
+   * Makes `server` listen on `options`, shared by every copy of this source: use it instead of `server.listen`
+   * so that an 'every-thread' source under `workers` gets one port for all its copies, and so that the launcher
+   * learns the address (`FluxServer.listening(source)`). Resolves once connections can arrive; rejects if the
+   * port cannot be bound or the server stops first. `server`'s connection listener gets each connection of
+   * this copy, as usual.
+   */
+  listen(server: Server, options: ListenOptions): Promise<ListenAddress>;
 }
 
 export interface SetupContext {
@@ -79,5 +116,7 @@ export interface Implementation {
   readonly predicates?: Readonly<Record<string, PredicateFn>>;
   readonly handlers?: Readonly<Record<string, HandlerFn>>;
   readonly sessions?: Readonly<Record<string, SessionFn>>;
+  /** Per source, where it runs under `workers` (see SourceMode); sources left out run 'once'. */
+  readonly sourceModes?: Readonly<Record<string, SourceMode>>;
   readonly setup?: (ctx: SetupContext) => MaybePromise<void>;
 }

@@ -1,12 +1,14 @@
 /**
  * `start`: loads the implementation, runs `setup` on the main thread, starts the chosen runtime, then every
- * source (always on the main thread), and returns a handle to read statistics and stop.
+ * source on the main thread (but those a runtime runs on its own threads), and returns a handle to read
+ * statistics and stop.
  */
 
 import type { ProgramIR } from '@flux/compiler/ir.ts';
-import type { FlowOutcome, RuntimeKind, SessionKey, SetupContext, SourceContext } from './api.ts';
-import type { RuntimeCore, RuntimeInstance, RuntimeOptions, ThreadsModule } from './core/core.ts';
+import type { FlowOutcome, ListenAddress, RuntimeKind, SessionKey, SetupContext, SourceContext } from './api.ts';
+import type { RuntimeCore, RuntimeInstance, RuntimeOptions, ThreadsModule, WorkersModule } from './core/core.ts';
 import { implementationHref, loadImplementation } from './core/implementation.ts';
+import { AddressBook, bind } from './core/listen.ts';
 import { SharedBuffers } from './core/shared-buffers.ts';
 import { codes, FluxError, FluxFlowError, messageOf } from './errors.ts';
 import { startEvent } from './event/runtime.ts';
@@ -16,7 +18,7 @@ import type { StatsOptions } from './stats/recorder.ts';
 import type { StatsSnapshot } from './stats/snapshot.ts';
 import { kCore, kInstance } from './symbols.ts';
 
-export const RUNTIME_KINDS: readonly RuntimeKind[] = ['event', 'threadpool', 'thread'];
+export const RUNTIME_KINDS: readonly RuntimeKind[] = ['event', 'threadpool', 'thread', 'workers'];
 
 export interface StartOptions {
   readonly ir: ProgramIR;
@@ -25,7 +27,7 @@ export interface StartOptions {
   readonly runtime: RuntimeKind;
   /** Server options (port, root, ...): structured-cloneable; visible to setup and sources. */
   readonly options?: Readonly<Record<string, unknown>>;
-  /** threadpool: pool size (default os.availableParallelism()). */
+  /** threadpool: pool size; workers: worker threads (default os.availableParallelism() for both). */
   readonly threads?: number;
   /** Admission control: flows waiting beyond this are refused with an overload outcome. */
   readonly queueLimit?: number;
@@ -54,6 +56,8 @@ export interface FluxServer {
   stats(): Promise<StatsSnapshot>;
   /** Aborts the sources, waits for in-flight flows (up to the deadline), closes the runtime. Idempotent. */
   stop(options?: StopOptions): Promise<void>;
+  /** Where source `source` listens (its `SourceContext.listen`), once it does; rejects if it cannot or stopped. */
+  listening(source: string): Promise<ListenAddress>;
   readonly [kCore]: RuntimeCore;
   readonly [kInstance]: RuntimeInstance;
 }
@@ -78,7 +82,8 @@ export async function start(opts: StartOptions): Promise<FluxServer> {
   };
   const implementationUrl = implementationHref(opts.implementation);
   const impl = await loadImplementation(implementationUrl);
-  const plan = buildPlan(opts.ir, impl, { elideSyncLocks: opts.runtime === 'event' });
+  // Under `workers` a session's flows share one thread, but program locks are taken by every worker at once.
+  const plan = buildPlan(opts.ir, impl, { elideSyncLocks: opts.runtime === 'event' ? true : opts.runtime === 'workers' ? 'session' : false });
   const options = opts.options ?? {};
   const shared = new SharedBuffers(true);
   if (impl.setup !== undefined) {
@@ -90,7 +95,8 @@ export async function start(opts: StartOptions): Promise<FluxServer> {
     };
     await impl.setup(ctx);
   }
-  const core: RuntimeCore = { runtime: opts.runtime, ir: opts.ir, plan, implementationUrl, impl, options, shared, reportError };
+  const addresses = new AddressBook();
+  const core: RuntimeCore = { runtime: opts.runtime, ir: opts.ir, plan, implementationUrl, impl, options, shared, reportError, addresses };
   const runtimeOptions: RuntimeOptions = {
     threads: opts.threads,
     queueLimit: opts.queueLimit,
@@ -144,6 +150,7 @@ export async function start(opts: StartOptions): Promise<FluxServer> {
 
   const sourceRuns: Promise<void>[] = [];
   for (const source of plan.sources) {
+    if (instance.ownSources?.has(source.index) === true) continue;
     const submit = submitter(source);
     const ctx: SourceContext = {
       runtime: opts.runtime,
@@ -156,6 +163,18 @@ export async function start(opts: StartOptions): Promise<FluxServer> {
         else done(result);
       },
       endSession: (key) => instance.endSession(key),
+      thread: 'main',
+      listen: (server, listenOptions) =>
+        bind(server, listenOptions, abort.signal).then(
+          (address) => {
+            addresses.listening(source.name, address);
+            return address;
+          },
+          (error: unknown) => {
+            addresses.failed(source.name, error);
+            throw error;
+          },
+        ),
     };
     sourceRuns.push(
       Promise.resolve()
@@ -163,6 +182,7 @@ export async function start(opts: StartOptions): Promise<FluxServer> {
         .then(
           () => {},
           (error: unknown) => {
+            addresses.failed(source.name, error);
             reportError(new FluxFlowError(codes.SOURCE_FAILED, `source ${source.name} failed: ${messageOf(error)}`, source.name, source.name, error));
           },
         ),
@@ -183,9 +203,10 @@ export async function start(opts: StartOptions): Promise<FluxServer> {
       const deadline = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, deadlineMs);
       });
-      await Promise.race([Promise.all([flowsDone, ...sourceRuns]), deadline]);
+      await Promise.race([Promise.all([flowsDone, ...sourceRuns, instance.drain?.(deadlineMs)]), deadline]);
       clearTimeout(timer);
       await instance.close();
+      addresses.close(new FluxError(codes.STOPPED, 'the server stopped'));
     })();
     return stopped;
   };
@@ -194,6 +215,7 @@ export async function start(opts: StartOptions): Promise<FluxServer> {
     runtime: opts.runtime,
     stats: () => instance.stats(),
     stop,
+    listening: (source) => addresses.get(source),
     [kCore]: core,
     [kInstance]: instance,
   };
@@ -218,6 +240,8 @@ async function startRuntime(core: RuntimeCore, options: RuntimeOptions): Promise
       return (await loadThreads()).startThreadpool(core, options);
     case 'thread':
       return (await loadThreads()).startThread(core, options);
+    case 'workers':
+      return ((await import(new URL('./workers/index.ts', import.meta.url).href)) as WorkersModule).startWorkers(core, options);
   }
 }
 

@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import type { RuntimeKind } from '../api.ts';
 import { codes, FluxError } from '../errors.ts';
+import { RUNTIME_KINDS } from '../start.ts';
 
 export type OptionValue = string | number | boolean;
 
@@ -48,8 +49,8 @@ export function kebab(key: string): string {
 export function usage(defaults: Readonly<Record<string, OptionValue>>): string {
   const lines = [
     'options:',
-    '  --runtime <event|threadpool|thread>  runtime to run the program on (default event)',
-    '  --threads <n>                        worker threads (threadpool, thread)',
+    '  --runtime <event|threadpool|thread|workers>  runtime to run the program on (default event)',
+    '  --threads <n>                        worker threads (threadpool, workers)',
     '  --queue-limit <n>                    refuse flows beyond this many queued or running',
     '  --max-threads <n>                    most workers the thread runtime starts',
     '  --flows-per-worker <n>               flows one threadpool worker runs at once (default 64)',
@@ -96,9 +97,9 @@ export function parseServerArgs(argv: readonly string[], defaults: Readonly<Reco
     throw new FluxError(codes.BAD_ARGUMENT, `${(error as Error).message}\n${usage(defaults)}`, { cause: error });
   }
 
-  const runtime = (values['runtime'] ?? 'event') as string;
-  if (runtime !== 'event' && runtime !== 'threadpool' && runtime !== 'thread') {
-    throw new FluxError(codes.BAD_ARGUMENT, `--runtime must be event, threadpool or thread, not "${runtime}"`);
+  const runtime = (values['runtime'] ?? 'event') as RuntimeKind;
+  if (!RUNTIME_KINDS.includes(runtime)) {
+    throw new FluxError(codes.BAD_ARGUMENT, `--runtime must be one of ${RUNTIME_KINDS.join(', ')}, not "${runtime}"`);
   }
   const options: Record<string, OptionValue> = { ...defaults };
   for (const [flag, key] of keyOfFlag) {

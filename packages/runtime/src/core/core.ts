@@ -4,7 +4,8 @@
  *   event      -> startEvent      (src/event/runtime.ts)
  *   threadpool -> startThreadpool (src/threads/index.ts)
  *   thread     -> startThread     (src/threads/index.ts)
- * The starter returns a RuntimeInstance; `start` routes every `emit` of every source to `dispatch`.
+ *   workers    -> startWorkers    (src/workers/index.ts)
+ * The starter returns a RuntimeInstance; `start` routes every `emit` of every source it runs to `dispatch`.
  */
 
 import type { ProgramIR } from '@flux/compiler/ir.ts';
@@ -13,10 +14,11 @@ import type { FluxError } from '../errors.ts';
 import type { Plan } from '../plan/plan.ts';
 import type { StatsSnapshot } from '../stats/snapshot.ts';
 import type { StatsOptions } from '../stats/recorder.ts';
+import type { AddressBook } from './listen.ts';
 import type { SharedBuffers } from './shared-buffers.ts';
 
 export interface RuntimeOptions {
-  /** Worker threads (threadpool: pool size; thread: initial workers). */
+  /** Worker threads (threadpool: pool size; workers: how many; thread: initial workers). */
   readonly threads?: number;
   /** Admission control: flows waiting or running beyond this are refused with an overload outcome. */
   readonly queueLimit?: number;
@@ -52,6 +54,8 @@ export interface RuntimeCore {
   readonly shared: SharedBuffers;
   /** Where runtime errors go (unhandled flow errors, failing handlers, worker trouble). Never throws. */
   readonly reportError: (error: FluxError) => void;
+  /** Where sources' listening addresses are recorded (`FluxServer.listening`); optional for tests' cores. */
+  readonly addresses?: AddressBook;
 }
 
 export interface RuntimeInstance {
@@ -66,6 +70,10 @@ export interface RuntimeInstance {
   stats(): Promise<StatsSnapshot>;
   /** Called once by `stop`, after in-flight flows ended or the deadline passed: free workers and timers. */
   close(): Promise<void>;
+  /** Sources (indices) the runtime runs itself, on its own threads: `start` does not run them (`workers`). */
+  readonly ownSources?: ReadonlySet<number>;
+  /** Called by `stop` beside its own wait: stop the sources the runtime runs and let their flows end. */
+  drain?(deadlineMs: number): Promise<void>;
 }
 
 export type RuntimeStarter = (core: RuntimeCore, options: RuntimeOptions) => Promise<RuntimeInstance>;
@@ -74,4 +82,9 @@ export type RuntimeStarter = (core: RuntimeCore, options: RuntimeOptions) => Pro
 export interface ThreadsModule {
   readonly startThreadpool: RuntimeStarter;
   readonly startThread: RuntimeStarter;
+}
+
+/** What src/workers/index.ts exports. */
+export interface WorkersModule {
+  readonly startWorkers: RuntimeStarter;
 }

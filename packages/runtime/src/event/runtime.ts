@@ -17,7 +17,7 @@ export interface EventRuntimeInstance extends RuntimeInstance {
 }
 
 export async function startEvent(core: RuntimeCore, options: RuntimeOptions): Promise<EventRuntimeInstance> {
-  const plan = core.plan.options.elideSyncLocks ? core.plan : (await import('../plan/build.ts')).buildPlan(core.ir, core.impl, { elideSyncLocks: true });
+  const plan = core.plan.options.elideSyncLocks === true ? core.plan : (await import('../plan/build.ts')).buildPlan(core.ir, core.impl, { elideSyncLocks: true });
   const locks = new EventLockManager(plan.locks);
   const stats = new StatsRecorder(plan, options.stats);
   const interpreter = new Interpreter(plan, { locks, stats, clock: systemClock, reportError: core.reportError });

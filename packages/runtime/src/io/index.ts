@@ -2,11 +2,12 @@
  * `io`: what node code uses to talk to connections, on any thread.
  *
  *   import { io } from '@flux/runtime';
- *   const conn = io.register(socket);   // in a source, main thread only
+ *   const conn = io.register(socket);   // in a source (where sockets live: main, or a `workers` worker)
  *   io.write(conn, 'hello'); io.end(conn);
  *
- * A facade over a swappable transport: the main thread's ConnectionRegistry by default; a worker thread runs
- * `setIoTransport(...)` with one that posts to the main thread (see src/threads/).
+ * A facade over a swappable transport: this thread's ConnectionRegistry by default; a `threadpool` / `thread`
+ * worker runs `setIoTransport(...)` with one that posts to the main thread (see src/threads/); under `workers`
+ * each thread keeps its own registry and posts only io for another thread's connections (src/workers/).
  */
 
 import type { Socket } from 'node:net';
@@ -15,7 +16,7 @@ import { codes, FluxError } from '../errors.ts';
 import { ConnectionRegistry } from './registry.ts';
 import type { IoTransport } from './transport.ts';
 
-/** The registry of this thread (only meaningful on the main thread). */
+/** The registry of this thread (where sources register sockets: the main thread, or a `workers` worker). */
 export const registry = new ConnectionRegistry();
 
 let transport: IoTransport = registry;

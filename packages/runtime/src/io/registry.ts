@@ -1,6 +1,6 @@
 /**
- * The connection registry on the main thread: Conn id -> net.Socket. A socket is forgotten when it closes;
- * after that (or for an id never registered) every operation is a silent no-op, because the client went away.
+ * A thread's connection registry: Conn id -> net.Socket. A socket is forgotten when it closes; after that (or
+ * for an id never registered) every operation is a silent no-op, because the client went away.
  */
 
 import type { Socket } from 'node:net';
@@ -11,9 +11,18 @@ export class ConnectionRegistry implements IoTransport {
   readonly local = true;
   private readonly sockets = new Map<number, Socket>();
   private nextId = 1;
+  private allocate: (() => number) | null = null;
+
+  /**
+   * Where new ids come from: a runtime whose threads each keep a registry (`workers`) hands out ids unique
+   * across them (session keys are made of them). null: this registry's own counter.
+   */
+  setIdAllocator(allocate: (() => number) | null): void {
+    this.allocate = allocate;
+  }
 
   register(socket: Socket): Conn {
-    const id = this.nextId++;
+    const id = this.allocate === null ? this.nextId++ : this.allocate();
     const conn: Conn = { id, remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0 };
     this.sockets.set(id, socket);
     socket.once('close', () => this.sockets.delete(id));

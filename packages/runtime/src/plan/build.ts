@@ -85,7 +85,7 @@ export function buildPlan(ir: ProgramIR, impl: Implementation, options: PlanOpti
   const sourceNodeIds = new Set(ir.sources.map((s) => s.node));
 
   // Lock elision: every user of the lock is a concrete, non-async node (source nodes never run as flow steps).
-  const elided: boolean[] = ir.locks.map(() => options.elideSyncLocks);
+  const elided: boolean[] = ir.locks.map((l) => options.elideSyncLocks === true || (options.elideSyncLocks === 'session' && l.scope === 'session'));
   for (const n of ir.nodes) {
     if (sourceNodeIds.has(n.id)) continue;
     for (const use of n.locks) {

@@ -21,9 +21,10 @@ export type StepOp = typeof OP_CALL | typeof OP_ABSTRACT | typeof OP_LEAVE | typ
 export interface PlanOptions {
   /**
    * Drop locks that no asynchronous code can be interleaved with (see README, "Lock elision"). Only sound
-   * when one thread runs all flows: true for `event`, false for the threaded runtimes.
+   * when one thread runs all flows of a lock's users: true for `event`, false for `threadpool` and `thread`,
+   * 'session' (session-scope locks only: a session's flows share one thread) for `workers`.
    */
-  readonly elideSyncLocks: boolean;
+  readonly elideSyncLocks: boolean | 'session';
 }
 
 export interface PlanNode {

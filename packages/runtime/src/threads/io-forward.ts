@@ -42,7 +42,7 @@ export class ForwardingTransport implements IoTransport {
  * ArrayBuffer, and a small Buffer from Node's pool would drag its 8 KB slab along. A view on shared memory is
  * cloned by reference, as always (the main thread writes from that memory later: do not change it meanwhile).
  */
-function ownBytes(data: string | Uint8Array): string | Uint8Array {
+export function ownBytes(data: string | Uint8Array): string | Uint8Array {
   if (typeof data === 'string') return data;
   const buffer = data.buffer;
   if (buffer instanceof SharedArrayBuffer || (data.byteOffset === 0 && data.byteLength === buffer.byteLength)) return data;

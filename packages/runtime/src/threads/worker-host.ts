@@ -39,8 +39,13 @@ const ENTRY = new URL('./worker-entry.ts', import.meta.url).href;
  * cuts a worker's start by about half (README, "Threads: costs"). NODE_DISABLE_COMPILE_CACHE=1 turns it off.
  */
 function bootstrap(compileCache: boolean): string {
+  return workerBootstrap(ENTRY, compileCache);
+}
+
+/** The bootstrap above for any worker entry module (src/workers/ uses its own). */
+export function workerBootstrap(entry: string, compileCache: boolean): string {
   const enable = compileCache ? "require('node:module').enableCompileCache?.();" : '';
-  return `${enable}import(${JSON.stringify(ENTRY)});`;
+  return `${enable}import(${JSON.stringify(entry)});`;
 }
 
 let capturedResolve: ((outcome: FlowOutcome) => void) | undefined;

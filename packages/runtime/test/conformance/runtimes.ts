@@ -20,6 +20,9 @@ export const RUNTIMES: readonly ConformanceRuntime[] = [
   { kind: 'event', lanes: false, load: 1 },
   { kind: 'threadpool', lanes: false, load: 1 },
   { kind: 'thread', lanes: true, load: 1 },
+  // The fixtures' sources all run 'once', so under `workers` their flows run on the main thread, over the same
+  // shared-memory program locks the workers take (test/workers/ covers flows on the workers themselves).
+  { kind: 'workers', lanes: false, load: 1 },
 ];
 
 /**

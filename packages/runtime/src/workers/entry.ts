@@ -1,0 +1,235 @@
+/**
+ * A worker thread of the `workers` runtime: the `event` runtime's job over this thread's own connections. On
+ * start: import the implementation, build the plan (session locks may be elided, program locks never), make
+ * `io` this thread's registry (ids from this worker's slot), run `setup`, start this thread's copy of every
+ * 'every-thread' source, say READY. From then on a flow goes from the source to its end on this thread; the
+ * main thread hears only of listening ports, statistics, reports, io for other threads' connections, and stop.
+ */
+
+import type { Server, Socket } from 'node:net';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import type { FlowOutcome, ListenAddress, ListenOptions, SessionKey, SetupContext, SourceContext } from '../api.ts';
+import { loadImplementation } from '../core/implementation.ts';
+import { bind } from '../core/listen.ts';
+import { SharedBuffers } from '../core/shared-buffers.ts';
+import { codes, FluxError, FluxFlowError, messageOf } from '../errors.ts';
+import { registry, setIoTransport } from '../io/index.ts';
+import { buildPlan } from '../plan/build.ts';
+import type { PlanSource } from '../plan/plan.ts';
+import { LockMemoryView } from '../shared/lock-memory.ts';
+import { StatsRecorder } from '../stats/recorder.ts';
+import { applyIo } from '../threads/io-forward.ts';
+import type { IoOp } from '../threads/protocol.ts';
+import { connIdAllocator } from './conn-ids.ts';
+import { LocalFlows } from './flows.ts';
+import { WorkersLockManager } from './lock-manager.ts';
+import { everyThreadSources } from './options.ts';
+import {
+  decode,
+  IO,
+  LISTEN,
+  LISTEN_FAILED,
+  LISTEN_REPLY,
+  LISTENING,
+  Outbox,
+  READY,
+  REPORT,
+  SNAPSHOT,
+  START_FAILED,
+  STATS,
+  STOP,
+  STOPPED,
+  type RecordHandler,
+  type Report,
+  type WorkersInit,
+} from './protocol.ts';
+import { OwnerTransport } from './transport.ts';
+
+const port = parentPort!;
+const init = workerData as WorkersInit;
+const outbox = new Outbox(port);
+
+interface ListenReply {
+  readonly port: number;
+  readonly error: string | undefined;
+  readonly transfer: boolean;
+}
+
+/** Listen requests waiting for the main thread's answer, by request id. */
+const pendingListens = new Map<number, (reply: ListenReply) => void>();
+let nextListen = 1;
+/** Under port sharing by transfer: the source's server for each accepted listen request. */
+const transferTargets = new Map<number, Server>();
+
+function reportError(error: FluxError): void {
+  const cause = (error as { cause?: unknown }).cause;
+  const flow = error instanceof FluxFlowError ? error : null;
+  const report: Report = {
+    code: error.code,
+    message: error.message,
+    node: flow?.node ?? '',
+    source: flow?.source ?? '',
+    cause: cause instanceof Error ? { message: cause.message, stack: cause.stack } : cause === undefined ? null : { message: String(cause), stack: undefined },
+  };
+  outbox.post(REPORT, report);
+}
+
+async function boot(): Promise<void> {
+  const impl = await loadImplementation(init.implementationUrl);
+  const plan = buildPlan(init.ir, impl, { elideSyncLocks: 'session' });
+  const shared = new SharedBuffers(false, init.shared);
+  registry.setIdAllocator(connIdAllocator(init.connIds, init.threadIndex));
+  setIoTransport(new OwnerTransport(registry, init.threadIndex, (op, id, data) => outbox.post(IO, op, id, data)));
+  if (impl.setup !== undefined) {
+    const ctx: SetupContext = {
+      runtime: init.runtime,
+      options: init.options,
+      thread: init.threadIndex,
+      shared: (name, byteLength) => shared.get(name, byteLength),
+    };
+    await impl.setup(ctx);
+  }
+  const locks = new WorkersLockManager(new LockMemoryView(init.lockMemory), init.row, plan.locks);
+  const stats = new StatsRecorder(plan, init.stats);
+  const flows = new LocalFlows(plan, locks, stats, reportError, init.queueLimit);
+  const abort = new AbortController();
+  let stopping = false;
+
+  const listen = async (source: number, server: Server, options: ListenOptions): Promise<ListenAddress> => {
+    if (abort.signal.aborted) throw new Error('the server stopped before the source could listen');
+    const id = nextListen++;
+    const reply = await new Promise<ListenReply>((resolve) => {
+      pendingListens.set(id, resolve);
+      outbox.post(LISTEN, id, { source, options: { host: options.host, port: options.port, backlog: options.backlog } });
+    });
+    if (reply.error !== undefined) throw new Error(reply.error);
+    if (reply.transfer) {
+      transferTargets.set(id, server);
+      return { host: options.host, port: reply.port };
+    }
+    let address: ListenAddress;
+    try {
+      address = await bind(server, { ...options, port: reply.port }, abort.signal, true);
+    } catch (error) {
+      outbox.post(LISTEN_FAILED, id, messageOf(error));
+      throw error;
+    }
+    outbox.post(LISTENING, id, address.port);
+    return address;
+  };
+
+  const submitter = (source: PlanSource) => {
+    const refused = (code: string, message: string): FlowOutcome => ({ status: 'error', node: source.target.name, code, message });
+    return (outputs: readonly unknown[]): FlowOutcome | Promise<FlowOutcome> => {
+      if (stopping) return refused(codes.STOPPED, 'the server is stopping');
+      let session: SessionKey | undefined;
+      if (source.sessionFn !== null) {
+        try {
+          session = source.sessionFn(...outputs);
+          if (typeof session !== 'string' && typeof session !== 'number') throw new TypeError(`returned ${typeof session}`);
+        } catch (error) {
+          const message = `session function of source ${source.name} failed: ${messageOf(error)}`;
+          reportError(new FluxFlowError(codes.SESSION_FAILED, message, source.name, source.name, error));
+          return refused(codes.SESSION_FAILED, message);
+        }
+      }
+      try {
+        return flows.dispatch(source.index, outputs, session);
+      } catch (error) {
+        // Only a runtime bug gets here: node code failures become outcomes.
+        reportError(new FluxFlowError(codes.NODE_FAILED, `dispatch failed: ${messageOf(error)}`, source.target.name, source.name, error));
+        return refused(codes.NODE_FAILED, messageOf(error));
+      }
+    };
+  };
+
+  const sourceRuns: Promise<void>[] = [];
+  const everyThread = everyThreadSources(plan, impl);
+  for (const source of plan.sources) {
+    if (!everyThread.has(source.index)) continue;
+    const submit = submitter(source);
+    const ctx: SourceContext = {
+      runtime: init.runtime,
+      options: init.options,
+      signal: abort.signal,
+      emit: (...outputs) => Promise.resolve(submit(outputs)),
+      emitThen(done, ...outputs) {
+        const result = submit(outputs);
+        if (result instanceof Promise) result.then(done);
+        else done(result);
+      },
+      endSession: (key) => flows.endSession(key),
+      thread: init.threadIndex,
+      listen: (server, options) => listen(source.index, server, options),
+    };
+    sourceRuns.push(
+      Promise.resolve()
+        .then(() => source.fn(ctx))
+        .then(
+          () => {},
+          (error: unknown) => {
+            reportError(new FluxFlowError(codes.SOURCE_FAILED, `source ${source.name} failed: ${messageOf(error)}`, source.name, source.name, error));
+          },
+        ),
+    );
+  }
+
+  const stop = async (deadlineMs: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    abort.abort();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, deadlineMs);
+    });
+    await Promise.race([Promise.all([...sourceRuns, flows.whenIdle()]), deadline]);
+    clearTimeout(timer);
+    outbox.post(STOPPED, flows.inFlight);
+  };
+
+  const figures = (): Record<string, number> => ({ inFlight: flows.inFlight, connections: registry.size, sessionsWithLocks: locks.sessionCount });
+  const onRecord: RecordHandler = (kind, a, b, c, d) => {
+    switch (kind) {
+      case STATS:
+        outbox.post(SNAPSHOT, a, stats.snapshot(init.runtime, figures()));
+        return;
+      case IO:
+        applyIo(registry, a as IoOp, b as number, c as string | Uint8Array | undefined);
+        return;
+      case LISTEN_REPLY: {
+        const resolve = pendingListens.get(a as number);
+        pendingListens.delete(a as number);
+        resolve?.({ port: b as number, error: c as string | undefined, transfer: d === true });
+        return;
+      }
+      case STOP:
+        void stop(a as number);
+        return;
+    }
+  };
+  port.on('message', (message: unknown) => {
+    if (Array.isArray(message)) decode(message, onRecord);
+    else onSocket(message as { readonly listen: number; readonly socket: Socket }, stopping);
+  });
+  outbox.post(READY, threadId);
+}
+
+/** A connection the main thread accepted for one of this worker's listening sources (port sharing by transfer). */
+function onSocket({ listen, socket }: { readonly listen: number; readonly socket: Socket }, stopping: boolean): void {
+  const server = transferTargets.get(listen);
+  if (server === undefined || stopping) {
+    socket.destroy();
+    return;
+  }
+  // What the source's server would have applied to a socket it accepted itself.
+  const options = server as unknown as { allowHalfOpen?: boolean; noDelay?: boolean };
+  (socket as unknown as { allowHalfOpen: boolean }).allowHalfOpen = options.allowHalfOpen === true;
+  if (options.noDelay === true) socket.setNoDelay(true);
+  server.emit('connection', socket);
+}
+
+boot().catch((error: unknown) => {
+  outbox.post(START_FAILED, error instanceof Error ? error.message : String(error), error instanceof Error ? error.stack : undefined);
+  outbox.flush();
+  port.close();
+});
