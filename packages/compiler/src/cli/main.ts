@@ -11,7 +11,7 @@ import { formatDiagnostics, formatDiagnosticsJson } from '../diagnostics/format.
 import { compile, checkProgram } from '../index.ts';
 import { createSource, type Source } from '../language/source.ts';
 
-export const RUNTIMES = ['event', 'threadpool', 'thread'] as const;
+export const RUNTIMES = ['event', 'threadpool', 'thread', 'workers'] as const;
 export type RuntimeName = (typeof RUNTIMES)[number];
 
 /** Where the CLI writes; tests pass their own. */

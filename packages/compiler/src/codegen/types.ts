@@ -52,7 +52,7 @@ export function generateTypesModule(checked: CheckResult, options: TypesModuleOp
     const names = declaration.specifiers.map((s) => (s.alias === null ? s.name.value : `${s.name.value} as ${s.alias.value}`));
     lines.push(`import type { ${names.join(', ')} } from ${JSON.stringify(rebase(declaration.from.value, options.fileName, options.outDir))};`);
   }
-  lines.push(`import type { MaybePromise, SourceContext, SetupContext } from ${JSON.stringify(options.runtimeApi ?? DEFAULT_RUNTIME_API)};`);
+  lines.push(`import type { MaybePromise, SourceContext, SourceMode, SetupContext } from ${JSON.stringify(options.runtimeApi ?? DEFAULT_RUNTIME_API)};`);
   lines.push('');
 
   const sourceNodes = new Set(model.sources.map((s) => s.node.value));
@@ -116,6 +116,7 @@ export function generateTypesModule(checked: CheckResult, options: TypesModuleOp
     `  predicates: ${prefix}Predicates;`,
     `  sessions: ${prefix}Sessions;`,
     `  handlers: ${prefix}Handlers;`,
+    `  sourceModes?: { readonly [K in keyof ${prefix}Sources]?: SourceMode };`,
     '  setup?(ctx: SetupContext): MaybePromise<void>;',
     '}',
   );

@@ -65,7 +65,7 @@ test('build: the IR does not depend on the runtime', async () => {
 test('build rejects an unknown runtime and a program with errors (exit 1, nothing written)', async () => {
   const bad = await cli('build', 'web.flux', '--runtime', 'fibers', '--out', join(dir, 'none'));
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /Allowed choices are event, threadpool, thread/);
+  assert.match(bad.stderr, /Allowed choices are event, threadpool, thread, workers/);
   const broken = await cli('build', 'invalid/broken-web.flux', '--runtime', 'event', '--out', join(dir, 'none'));
   assert.equal(broken.status, 1);
   assert.equal(existsSync(join(dir, 'none')), false);
