@@ -1,20 +1,16 @@
 /**
- * Runs the web server: `pnpm serve web --runtime <event|threadpool|thread> --port <p> --root <dir>`; every
+ * Runs the web server: `pnpm serve web --runtime <event|threadpool|thread|workers> --port <p> --root <dir>`; every
  * option in src/options.ts is a flag too (--max-connections, --cache-bytes, --header-timeout-ms, ...).
  * Prints a line with the server's URL once it listens; SIGINT / SIGTERM stop it cleanly (exit 0).
  */
 
 import { runServer } from '@flux/runtime/cli/run-server.ts';
-import { whenListening } from './src/listen/listening.ts';
 import { DEFAULTS } from './src/options.ts';
 import { IMPLEMENTATION, PROGRAM_FILE } from './src/program.ts';
 
-const ready = whenListening(DEFAULTS.listenId);
-ready.catch(() => {});
-const { listenId: _listenId, ...flags } = DEFAULTS;
-await runServer({ fluxFile: PROGRAM_FILE, implementation: IMPLEMENTATION, defaults: flags });
+const server = await runServer({ fluxFile: PROGRAM_FILE, implementation: IMPLEMENTATION, defaults: DEFAULTS });
 try {
-  const { host, port } = await ready;
+  const { host, port } = await server.listening('Listen');
   const shown = host.includes(':') ? `[${host}]` : host;
   process.stdout.write(`web: listening on http://${shown}:${port}/\n`);
 } catch (error) {

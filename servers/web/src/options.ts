@@ -31,8 +31,6 @@ export const DEFAULTS = {
   hotResponseBytes: 16 * 1024 * 1024,
   /** A cache hit stats the file again when its entry was last checked longer ago than this (0: every hit). */
   revalidateMs: 1_000,
-  /** Names this server's Listen source when it announces its address (see listen/listening.ts). */
-  listenId: 'default',
 };
 
 export type WebOptions = typeof DEFAULTS;

@@ -1,9 +1,7 @@
 /** Starts the web server on a chosen runtime: the one entry point for tests and the benchmark (serve.ts uses runServer). */
 
-import { randomUUID } from 'node:crypto';
 import { start } from '@flux/runtime';
-import type { FluxError, FluxServer, RuntimeKind } from '@flux/runtime';
-import { whenListening, forget } from './listen/listening.ts';
+import type { FluxError, FluxServer, ListenAddress, RuntimeKind } from '@flux/runtime';
 import { compileProgram, IMPLEMENTATION } from './program.ts';
 import type { WebOptions } from './options.ts';
 
@@ -30,28 +28,23 @@ export interface RunningWeb {
 
 export async function startWeb(launch: WebLaunch): Promise<RunningWeb> {
   const { ir } = compileProgram();
-  const listenId = randomUUID();
-  const listening = whenListening(listenId);
-  // A failure to start must not leave `listening` rejecting unobserved.
-  listening.catch(() => {});
   const server = await start({
     ir,
     implementation: launch.implementation ?? IMPLEMENTATION,
     runtime: launch.runtime,
-    options: { host: '127.0.0.1', port: 0, ...launch.options, listenId },
+    options: { host: '127.0.0.1', port: 0, ...launch.options },
     threads: launch.threads,
     maxThreads: launch.maxThreads,
     queueLimit: launch.queueLimit,
     onError: launch.onError,
   });
-  let address;
+  let address: ListenAddress;
   try {
-    address = await listening;
+    // Under every runtime, once every copy of the Listen source listens.
+    address = await server.listening('Listen');
   } catch (error) {
     await server.stop({ deadlineMs: 1000 });
     throw error;
-  } finally {
-    forget(listenId);
   }
   const { host, port } = address;
   return { server, host, port, url: `http://${host}:${port}`, stop: () => server.stop() };

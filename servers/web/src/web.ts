@@ -18,6 +18,8 @@ export default {
   setup(ctx: SetupContext) {
     setupState(ctx);
   },
+  // Under `workers` every worker listens (one shared port) and serves its own connections start to end.
+  sourceModes: { Listen: 'every-thread' },
   sources: {
     Listen(ctx: SourceContext<[conn: Conn, head: string]>) {
       return listen(ctx, readOptions(ctx.options), io);

@@ -1,7 +1,9 @@
 /**
- * The Listen source: a TCP server on the main thread. Each accepted socket is registered with `io` (so nodes on
- * any thread can write to it) and handed to a Connection, which frames requests and emits one flow per request.
- * One timer sweeps every connection's deadline, so a request costs no timer of its own.
+ * The Listen source: a TCP server. Each accepted socket is registered with `io` (so nodes on any thread can
+ * write to it) and handed to a Connection, which frames requests and emits one flow per request. One timer
+ * sweeps every connection's deadline, so a request costs no timer of its own. It runs on the main thread, or
+ * under `workers` on every worker (web.ts, sourceModes), each copy with its own connections on one shared port;
+ * `maxConnections` then holds per copy.
  */
 
 import { createServer, type Server, type Socket } from 'node:net';
@@ -10,7 +12,6 @@ import type { Conn, FlowOutcome, SourceContext } from '@flux/runtime/api.ts';
 import { simpleResponse } from '../http/response.ts';
 import type { WebOptions } from '../options.ts';
 import { Connection } from './connection.ts';
-import { announce } from './listening.ts';
 
 export interface SocketRegistry {
   register(socket: Socket): Conn;
@@ -47,20 +48,8 @@ export async function listen(ctx: SourceContext<[conn: Conn, head: string]>, opt
     });
   });
 
-  server.listen({ host: options.host, port: options.port });
-  try {
-    await Promise.race([
-      once(server, 'listening'),
-      once(ctx.signal, 'abort').then(() => Promise.reject(new Error('stopped before listening'))),
-    ]);
-  } catch (error) {
-    server.close();
-    announce(options.listenId, { ok: false, error: error as Error });
-    throw error;
-  }
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  announce(options.listenId, { ok: true, address: { host: options.host, port } });
+  // The launcher learns the address from the runtime (FluxServer.listening), on whichever thread this runs.
+  await ctx.listen(server, { host: options.host, port: options.port });
 
   const sweep = setInterval(() => {
     const now = Date.now();

@@ -10,4 +10,4 @@ function threadsBuilt(): boolean {
   return existsSync(join(dirname(runtimeEntry), 'threads', 'index.ts'));
 }
 
-export const RUNTIMES: readonly RuntimeKind[] = threadsBuilt() ? ['event', 'threadpool', 'thread'] : ['event'];
+export const RUNTIMES: readonly RuntimeKind[] = threadsBuilt() ? ['event', 'threadpool', 'thread', 'workers'] : ['event'];
