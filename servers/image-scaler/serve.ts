@@ -1,16 +1,14 @@
 /**
- * Runs the image scaler: `pnpm serve image-scaler --runtime <event|threadpool|thread> --port <p> --images <dir>`
+ * Runs the image scaler: `pnpm serve image-scaler --runtime <event|threadpool|thread|workers> --port <p> --images <dir>`
  * (every option in options.ts is a flag: --cache-bytes, --max-input-pixels, ...). Prints a line with the
  * server's URL once it listens; SIGINT / SIGTERM stop it cleanly.
  */
 
 import { runServer } from '@flux/runtime/cli/run-server.ts';
-import { whenListening } from './src/http/listening.ts';
 import { DEFAULTS } from './src/options.ts';
 import { IMPLEMENTATION, PROGRAM_FILE } from './src/program.ts';
 
-const ready = whenListening('default');
-await runServer({
+const server = await runServer({
   fluxFile: PROGRAM_FILE,
   implementation: IMPLEMENTATION,
   defaults: {
@@ -26,5 +24,5 @@ await runServer({
     waitTimeoutMs: DEFAULTS.waitTimeoutMs,
   },
 });
-const { host, port } = await ready;
+const { host, port } = await server.listening('Listen');
 process.stdout.write(`image-scaler listening on http://${host}:${port}\n`);

@@ -159,6 +159,8 @@ const IsComputedElsewhere = (answer: Answer): boolean => answer.kind === 'wait';
 
 export default {
   setup,
+  // Under `workers` every worker listens (one shared port) and serves its own connections start to end.
+  sourceModes: { Listen: 'every-thread' },
   sources: { Listen: (ctx) => listen(ctx) },
   nodes: { ReadRequest, ReportStats, CheckCache, AwaitOwner, TakeResult, ReadImage, Scale, StoreInCache, Write, Complete },
   predicates: { IsStatsRequest, IsReady, IsComputedElsewhere },

@@ -1,10 +1,8 @@
 /** Starts the image scaler on a chosen runtime: the one entry point for serve.ts, the tests and the benchmark. */
 
-import { randomUUID } from 'node:crypto';
 import { start } from '@flux/runtime';
 import type { FluxServer, RuntimeKind } from '@flux/runtime';
 import type { FluxError } from '@flux/runtime';
-import { whenListening } from './http/listening.ts';
 import { compileProgram, IMPLEMENTATION } from './program.ts';
 
 export interface ScalerLaunch {
@@ -27,18 +25,24 @@ export interface RunningScaler {
 
 export async function startScaler(launch: ScalerLaunch): Promise<RunningScaler> {
   const { ir } = compileProgram();
-  const listenId = randomUUID();
-  const listening = whenListening(listenId);
   const server = await start({
     ir,
     implementation: IMPLEMENTATION,
     runtime: launch.runtime,
-    options: { host: '127.0.0.1', port: 0, ...launch.options, listenId },
+    options: { host: '127.0.0.1', port: 0, ...launch.options },
     threads: launch.threads,
     maxThreads: launch.maxThreads,
     queueLimit: launch.queueLimit,
     onError: launch.onError,
   });
-  const { host, port } = await listening;
+  let address;
+  try {
+    // Under every runtime, once every copy of the Listen source listens.
+    address = await server.listening('Listen');
+  } catch (error) {
+    await server.stop({ deadlineMs: 1000 });
+    throw error;
+  }
+  const { host, port } = address;
   return { server, host, port, url: `http://${host}:${port}`, stop: () => server.stop() };
 }

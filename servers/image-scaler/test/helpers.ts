@@ -10,7 +10,7 @@ import { TEST_IMAGES, writeCorpus } from '../src/corpus/corpus.ts';
 import { startScaler } from '../src/server.ts';
 import type { RunningScaler } from '../src/server.ts';
 
-/** Every runtime the runtime package has (event, threadpool, thread). */
+/** Every runtime the runtime package has (event, threadpool, thread, workers). */
 export async function availableRuntimes(): Promise<RuntimeKind[]> {
   return [...RUNTIME_KINDS];
 }

@@ -175,7 +175,7 @@ describe('a cache bounded in bytes', () => {
 });
 
 describe('stopping', () => {
-  for (const runtime of ['event', 'threadpool'] as const) {
+  for (const runtime of ['event', 'threadpool', 'workers'] as const) {
     test(`under ${runtime}, a response in progress is still written when the server stops`, async () => {
       const server = await startTestServer(runtime, images.dir);
       const agent = new Agent({ keepAlive: true });

@@ -1,6 +1,7 @@
 /**
- * The Listen source (main thread): accepts TCP connections, registers each with `io`, frames request heads and
- * starts one flow per request. Requests on one connection run one at a time, in order (HTTP/1.1 pipelining
+ * The Listen source: accepts TCP connections, registers each with `io`, frames request heads and starts one flow
+ * per request. It runs on the main thread, or under `workers` on every worker (index.ts, sourceModes), each copy
+ * with its own connections on one shared port. Requests on one connection run one at a time, in order (HTTP/1.1 pipelining
  * answers in order), and reading pauses while too much is buffered.
  */
 
@@ -9,7 +10,6 @@ import type { Server, Socket } from 'node:net';
 import { once } from 'node:events';
 import { io } from '@flux/runtime';
 import type { Conn, FlowOutcome, SourceContext } from '@flux/runtime';
-import { announceListening, forgetListening } from './listening.ts';
 import { frameRequest, MAX_HEAD_BYTES } from './request.ts';
 import type { HttpRequest } from './request.ts';
 
@@ -25,12 +25,8 @@ export async function listen(ctx: SourceContext<[Conn, HttpRequest]>): Promise<v
     connections.set(socket, serveConnection(ctx, socket));
     socket.once('close', () => connections.delete(socket));
   });
-  server.listen({ host, port });
-  await once(server, 'listening');
-  const address = server.address();
-  const bound = typeof address === 'object' && address !== null ? address.port : port;
-  const listenId = typeof ctx.options['listenId'] === 'string' ? ctx.options['listenId'] : 'default';
-  announceListening(listenId, { host, port: bound });
+  // The launcher learns the address from the runtime (FluxServer.listening), on whichever thread this runs.
+  await ctx.listen(server, { host, port });
 
   if (!ctx.signal.aborted) await once(ctx.signal, 'abort');
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -39,7 +35,6 @@ export async function listen(ctx: SourceContext<[Conn, HttpRequest]>): Promise<v
   const deadline = setTimeout(() => { for (const socket of connections.keys()) socket.destroy(); }, 5000);
   await closed;
   clearTimeout(deadline);
-  forgetListening(listenId);
 }
 
 interface ConnectionControl {
