@@ -93,19 +93,19 @@ async function main(): Promise<void> {
 
   heading('flux build and flux graph: servers/web/web.flux');
   const web = join(root, 'servers/web/web.flux');
-  for (const runtime of ['event', 'threadpool', 'thread']) {
+  for (const runtime of ['event', 'threadpool', 'thread', 'workers']) {
     const built = await run([cli, 'build', web, '--runtime', runtime, '--out', join(out, runtime)], { quiet: true });
     if (built.code !== 0) throw new Error(`flux build --runtime ${runtime} failed`);
   }
   const graph = await run([cli, 'graph', web, '--out', join(out, 'web.svg')], { quiet: true });
   if (graph.code !== 0) throw new Error('flux graph failed');
-  console.log(`built into ${relative(root, out)}/{event,threadpool,thread}/, drawn to ${relative(root, join(out, 'web.svg'))}`);
+  console.log(`built into ${relative(root, out)}/{event,threadpool,thread,workers}/, drawn to ${relative(root, join(out, 'web.svg'))}`);
 
   heading('the web server, unmodified, under every runtime');
   const site = await mkdtemp(join(tmpdir(), 'flux-demo-'));
   try {
     await writeFile(join(site, 'index.html'), '<!doctype html><title>Flux</title><h1>Served by Flux</h1>\n');
-    for (const runtime of ['event', 'threadpool', 'thread']) await serveAndFetch(runtime, site);
+    for (const runtime of ['event', 'threadpool', 'thread', 'workers']) await serveAndFetch(runtime, site);
   } finally {
     await rm(site, { recursive: true, force: true });
   }
