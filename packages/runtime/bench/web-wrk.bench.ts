@@ -7,9 +7,9 @@
  *   node bench/web-wrk.bench.ts [--configs workers,event] [--threads 2] [--connections 100] [--seconds 5]
  *                               [--runs 5] [--file-bytes 10240] [--close]
  *
- * A config is a runtime name; `workers:<way>` sets FLUX_WORKERS_PORT_SHARING=<way> for that server. Every
- * config's server runs at once (an idle one costs nothing) and the runs alternate over the configs, so drift in
- * the machine's load spreads evenly over them. Prints each run and the median per config.
+ * A config is a runtime name. Every config's server runs at once (an idle one costs nothing) and the runs
+ * alternate over the configs, so drift in the machine's load spreads evenly over them. Prints each run and the
+ * median per config.
  */
 
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -42,10 +42,7 @@ interface Server {
 }
 
 async function launch(config: string, root: string): Promise<Server> {
-  const [runtime, way] = config.split(':') as [string, string | undefined];
-  const env = { ...process.env, ...(way === undefined ? {} : { FLUX_WORKERS_PORT_SHARING: way }) };
-  const child = spawn(process.execPath, [SERVE, '--runtime', runtime, '--threads', values.threads!, '--port', '0', '--root', root], {
-    env,
+  const child = spawn(process.execPath, [SERVE, '--runtime', config, '--threads', values.threads!, '--port', '0', '--root', root], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';

@@ -6,7 +6,7 @@
  * main thread hears only of listening ports, statistics, reports, io for other threads' connections, and stop.
  */
 
-import type { Server, Socket } from 'node:net';
+import type { Server } from 'node:net';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import type { FlowOutcome, ListenAddress, ListenOptions, SessionKey, SetupContext, SourceContext } from '../api.ts';
 import { loadImplementation } from '../core/implementation.ts';
@@ -52,14 +52,11 @@ const outbox = new Outbox(port);
 interface ListenReply {
   readonly port: number;
   readonly error: string | undefined;
-  readonly transfer: boolean;
 }
 
 /** Listen requests waiting for the main thread's answer, by request id. */
 const pendingListens = new Map<number, (reply: ListenReply) => void>();
 let nextListen = 1;
-/** Under port sharing by transfer: the source's server for each accepted listen request. */
-const transferTargets = new Map<number, Server>();
 
 function reportError(error: FluxError): void {
   const cause = (error as { cause?: unknown }).cause;
@@ -103,10 +100,7 @@ async function boot(): Promise<void> {
       outbox.post(LISTEN, id, { source, options: { host: options.host, port: options.port, backlog: options.backlog } });
     });
     if (reply.error !== undefined) throw new Error(reply.error);
-    if (reply.transfer) {
-      transferTargets.set(id, server);
-      return { host: options.host, port: reply.port };
-    }
+    // Every worker binds the same port; the kernel spreads connections over their sockets.
     let address: ListenAddress;
     try {
       address = await bind(server, { ...options, port: reply.port }, abort.signal, true);
@@ -188,7 +182,7 @@ async function boot(): Promise<void> {
   };
 
   const figures = (): Record<string, number> => ({ inFlight: flows.inFlight, connections: registry.size, sessionsWithLocks: locks.sessionCount });
-  const onRecord: RecordHandler = (kind, a, b, c, d) => {
+  const onRecord: RecordHandler = (kind, a, b, c) => {
     switch (kind) {
       case STATS:
         outbox.post(SNAPSHOT, a, stats.snapshot(init.runtime, figures()));
@@ -199,7 +193,7 @@ async function boot(): Promise<void> {
       case LISTEN_REPLY: {
         const resolve = pendingListens.get(a as number);
         pendingListens.delete(a as number);
-        resolve?.({ port: b as number, error: c as string | undefined, transfer: d === true });
+        resolve?.({ port: b as number, error: c as string | undefined });
         return;
       }
       case STOP:
@@ -207,25 +201,8 @@ async function boot(): Promise<void> {
         return;
     }
   };
-  port.on('message', (message: unknown) => {
-    if (Array.isArray(message)) decode(message, onRecord);
-    else onSocket(message as { readonly listen: number; readonly socket: Socket }, stopping);
-  });
+  port.on('message', (batch: unknown[]) => decode(batch, onRecord));
   outbox.post(READY, threadId);
-}
-
-/** A connection the main thread accepted for one of this worker's listening sources (port sharing by transfer). */
-function onSocket({ listen, socket }: { readonly listen: number; readonly socket: Socket }, stopping: boolean): void {
-  const server = transferTargets.get(listen);
-  if (server === undefined || stopping) {
-    socket.destroy();
-    return;
-  }
-  // What the source's server would have applied to a socket it accepted itself.
-  const options = server as unknown as { allowHalfOpen?: boolean; noDelay?: boolean };
-  (socket as unknown as { allowHalfOpen: boolean }).allowHalfOpen = options.allowHalfOpen === true;
-  if (options.noDelay === true) socket.setNoDelay(true);
-  server.emit('connection', socket);
 }
 
 boot().catch((error: unknown) => {

@@ -4,8 +4,7 @@
  * dies. No flow ever crosses it.
  */
 
-import type { Socket } from 'node:net';
-import { Worker, type Transferable } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { FluxFlowError, type FluxError } from '../errors.ts';
 import type { StatsSnapshot } from '../stats/snapshot.ts';
 import { Errors } from '../threads/errors.ts';
@@ -142,15 +141,9 @@ export class WorkersHost {
     if (this.alive) this.outbox.post(kind, a, b, c, d);
   }
 
-  /** Hands an accepted connection to the worker, for its listen request `listen` (port sharing by transfer). */
-  transfer(listen: number, socket: Socket): void {
-    // Records batched before it must arrive first (they may be the reply that registered `listen`).
-    this.outbox.flush();
-    this.worker.postMessage({ listen, socket }, [socket as unknown as Transferable]);
-  }
-
-  answerListen(request: number, port: number, error?: string, transfer = false): void {
-    this.post(LISTEN_REPLY, request, port, error, transfer);
+  /** Answers a listen request: bind `port` with reusePort, or fail with `error`. */
+  answerListen(request: number, port: number, error?: string): void {
+    this.post(LISTEN_REPLY, request, port, error);
   }
 
   /** This worker's statistics, or null if it is gone or does not answer within `timeoutMs`. */

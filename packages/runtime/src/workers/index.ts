@@ -7,4 +7,3 @@ export const startWorkers: RuntimeStarter = start;
 
 export type { WorkersInstance } from './runtime.ts';
 export type { WorkersSettings } from './options.ts';
-export type { PortSharing } from './ports.ts';

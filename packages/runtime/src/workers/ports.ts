@@ -1,24 +1,20 @@
 /**
  * One listening port for every copy of an 'every-thread' source (main thread side of `SourceContext.listen`).
- * Copies that ask for the same (source, host, port) share one port, in one of two ways:
+ * Copies that ask for the same (source, host, port) share it with SO_REUSEPORT: every worker binds a socket of
+ * its own and the kernel spreads new connections over them, so accepting costs the main thread nothing. The
+ * first copy binds the port asked for (0: any free one); the others wait for that port and bind it too.
  *
- * - 'reuse-port': every worker binds its own socket with SO_REUSEPORT and the kernel spreads new connections
- *   over them. The first copy binds the port asked for (0: any), the others wait for its port and bind it too.
- * - 'transfer': the main thread listens (pauseOnConnect) and hands each accepted socket to the next worker in
- *   turn (`postMessage(socket, [socket])`), which gives it to the source's server as a 'connection'.
+ * (Measured against the main thread accepting and handing each socket to a worker, `postMessage(socket,
+ * [socket])`: equal with keep-alive, a third fewer new connections per second; see ARCHITECTURE.md.)
  *
  * The address is announced (`FluxServer.listening`) once every worker's copy listens, so a launcher that waits
  * for it never sees a port only some workers serve.
  */
 
-import { createServer, type Server, type Socket } from 'node:net';
 import type { ListenOptions } from '../api.ts';
-import { bind, type AddressBook } from '../core/listen.ts';
-import { messageOf } from '../errors.ts';
+import type { AddressBook } from '../core/listen.ts';
 import type { WorkersHost } from './host.ts';
 import type { ListenRequest } from './protocol.ts';
-
-export type PortSharing = 'reuse-port' | 'transfer';
 
 interface Copy {
   readonly host: WorkersHost;
@@ -32,29 +28,23 @@ interface SharedPort {
   state: 'binding' | 'bound' | 'failed';
   port: number;
   error: string;
-  /** reuse-port: the copy binding first. */
+  /** The copy binding first, while `binding`. */
   binder: Copy | null;
   /** Copies waiting for the port to be known. */
   waiting: Copy[];
-  /** Copies listening (reuse-port) or taking connections (transfer). */
+  /** Copies listening. */
   copies: Copy[];
-  /** transfer: the main thread's listening server, and whose turn it is. */
-  acceptor: Server | null;
-  turn: number;
   announced: boolean;
 }
 
 export class PortSharer {
-  readonly mode: PortSharing;
   private readonly addresses: AddressBook | undefined;
   private readonly sourceName: (index: number) => string;
   private readonly workers: number;
   private readonly ports = new Map<string, SharedPort>();
   private readonly requests = new WeakMap<WorkersHost, Map<number, SharedPort>>();
-  private readonly abort = new AbortController();
 
-  constructor(mode: PortSharing, addresses: AddressBook | undefined, sourceName: (index: number) => string, workers: number) {
-    this.mode = mode;
+  constructor(addresses: AddressBook | undefined, sourceName: (index: number) => string, workers: number) {
     this.addresses = addresses;
     this.sourceName = sourceName;
     this.workers = workers;
@@ -63,41 +53,25 @@ export class PortSharer {
   request(host: WorkersHost, request: number, what: ListenRequest): void {
     const { options } = what;
     const key = `${what.source}\u0000${options.host}\u0000${options.port}`;
-    let entry = this.ports.get(key);
     const copy: Copy = { host, request };
+    let entry = this.ports.get(key);
     if (entry === undefined) {
-      entry = {
-        key,
-        source: this.sourceName(what.source),
-        options,
-        state: 'binding',
-        port: 0,
-        error: '',
-        binder: null,
-        waiting: [],
-        copies: [],
-        acceptor: null,
-        turn: 0,
-        announced: false,
-      };
+      entry = { key, source: this.sourceName(what.source), options, state: 'binding', port: 0, error: '', binder: copy, waiting: [], copies: [], announced: false };
       this.ports.set(key, entry);
-      this.remember(copy, entry);
-      if (this.mode === 'reuse-port') {
-        entry.binder = copy;
-        host.answerListen(request, options.port);
-      } else {
-        entry.waiting.push(copy);
-        this.accept(entry);
-      }
-      return;
     }
     this.remember(copy, entry);
-    if (entry.state === 'failed') host.answerListen(request, -1, entry.error);
-    else if (entry.state === 'binding') entry.waiting.push(copy);
-    else this.admit(entry, copy);
+    if (entry.binder === copy) {
+      host.answerListen(request, options.port);
+    } else if (entry.state === 'failed') {
+      host.answerListen(request, -1, entry.error);
+    } else if (entry.state === 'binding') {
+      entry.waiting.push(copy);
+    } else {
+      host.answerListen(request, entry.port);
+    }
   }
 
-  /** reuse-port: a copy's server listens. */
+  /** A copy's server listens. */
   listening(host: WorkersHost, request: number, port: number): void {
     const entry = this.requests.get(host)?.get(request);
     if (entry === undefined) return;
@@ -108,18 +82,26 @@ export class PortSharer {
       for (const copy of entry.waiting.splice(0)) copy.host.answerListen(copy.request, port);
     }
     entry.copies.push({ host, request });
-    this.announce(entry);
+    if (!entry.announced && new Set(entry.copies.map((c) => c.host.index)).size >= this.workers) {
+      entry.announced = true;
+      this.addresses?.listening(entry.source, { host: entry.options.host, port: entry.port });
+    }
   }
 
-  /** reuse-port: a copy could not bind. If it was the first, every copy of the source fails the same way. */
+  /** A copy could not bind. If it was the first, every copy of the source fails the same way. */
   failed(host: WorkersHost, request: number, message: string): void {
     const entry = this.requests.get(host)?.get(request);
     if (entry === undefined) return;
-    if (entry.state === 'binding') this.fail(entry, message);
-    else if (!entry.announced) this.addresses?.failed(entry.source, new Error(message));
+    if (entry.state === 'binding') {
+      entry.state = 'failed';
+      entry.error = message;
+      entry.binder = null;
+      for (const copy of entry.waiting.splice(0)) copy.host.answerListen(copy.request, -1, message);
+    }
+    if (!entry.announced) this.addresses?.failed(entry.source, new Error(message));
   }
 
-  /** A worker died: its copies take no more connections; a port it was binding first passes to another copy. */
+  /** A worker died: its copies listen no more; a port it was binding first passes to another copy. */
   workerGone(host: WorkersHost): void {
     for (const entry of this.ports.values()) {
       entry.copies = entry.copies.filter((c) => c.host !== host);
@@ -135,14 +117,6 @@ export class PortSharer {
     }
   }
 
-  /** Stops accepting (transfer): called first when the server stops. */
-  async close(): Promise<void> {
-    this.abort.abort();
-    await Promise.all(
-      [...this.ports.values()].map((entry) => new Promise<void>((resolve) => (entry.acceptor?.listening === true ? entry.acceptor.close(() => resolve()) : resolve()))),
-    );
-  }
-
   private remember(copy: Copy, entry: SharedPort): void {
     let byRequest = this.requests.get(copy.host);
     if (byRequest === undefined) {
@@ -150,58 +124,5 @@ export class PortSharer {
       this.requests.set(copy.host, byRequest);
     }
     byRequest.set(copy.request, entry);
-  }
-
-  /** A copy of a source whose port is known. */
-  private admit(entry: SharedPort, copy: Copy): void {
-    if (this.mode === 'reuse-port') {
-      copy.host.answerListen(copy.request, entry.port);
-      return;
-    }
-    copy.host.answerListen(copy.request, entry.port, undefined, true);
-    entry.copies.push(copy);
-    this.announce(entry);
-  }
-
-  private fail(entry: SharedPort, message: string): void {
-    entry.state = 'failed';
-    entry.error = message;
-    entry.binder = null;
-    for (const copy of entry.waiting.splice(0)) copy.host.answerListen(copy.request, -1, message);
-    this.addresses?.failed(entry.source, new Error(message));
-  }
-
-  private announce(entry: SharedPort): void {
-    if (entry.announced || new Set(entry.copies.map((c) => c.host.index)).size < this.workers) return;
-    entry.announced = true;
-    this.addresses?.listening(entry.source, { host: entry.options.host, port: entry.port });
-  }
-
-  /** transfer: the main thread listens for every copy. */
-  private accept(entry: SharedPort): void {
-    const acceptor = createServer({ pauseOnConnect: true }, (socket) => this.handOver(entry, socket));
-    entry.acceptor = acceptor;
-    bind(acceptor, entry.options, this.abort.signal).then(
-      (address) => {
-        entry.state = 'bound';
-        entry.port = address.port;
-        for (const copy of entry.waiting.splice(0)) this.admit(entry, copy);
-      },
-      (error: unknown) => this.fail(entry, messageOf(error)),
-    );
-  }
-
-  private handOver(entry: SharedPort, socket: Socket): void {
-    const copies = entry.copies.filter((c) => c.host.alive);
-    if (copies.length === 0) {
-      socket.destroy();
-      return;
-    }
-    const copy = copies[entry.turn++ % copies.length]!;
-    try {
-      copy.host.transfer(copy.request, socket);
-    } catch {
-      socket.destroy();
-    }
   }
 }

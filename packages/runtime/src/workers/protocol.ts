@@ -21,7 +21,7 @@ export interface WorkersInit extends WorkerInit {
 // Main thread -> worker. (STATS: request id. IO: op, connection id, data, for a connection this worker owns.)
 /** Abort the sources, let the flows in flight end within `deadlineMs`, then answer STOPPED: deadlineMs. */
 export const STOP = 40;
-/** Answer to LISTEN: request id, the port to bind with reusePort (or -1), an error message (or undefined). */
+/** Answer to LISTEN: request id, the port to bind with reusePort (-1 with an error), an error message or undefined. */
 export const LISTEN_REPLY = 41;
 
 // Worker -> main thread. (READY: threadId, once setup ran and the sources started. START_FAILED, SNAPSHOT,

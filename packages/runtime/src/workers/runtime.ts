@@ -28,7 +28,7 @@ import { LocalFlows } from './flows.ts';
 import { WorkersHost, type WorkersHostEvents } from './host.ts';
 import { WorkersLockManager } from './lock-manager.ts';
 import { everyThreadSources, workersSettings, type WorkersSettings } from './options.ts';
-import { PortSharer, type PortSharing } from './ports.ts';
+import { PortSharer } from './ports.ts';
 import type { WorkersInit } from './protocol.ts';
 import { OwnerTransport } from './transport.ts';
 
@@ -42,7 +42,6 @@ export interface WorkersInstance extends RuntimeInstance {
   threadIds(): number[];
   /** The shared lock memory, for tests asserting that a dead worker's locks were released. */
   readonly locks: LockMemoryView;
-  readonly portSharing: PortSharing;
 }
 
 export async function startWorkers(core: RuntimeCore, options: RuntimeOptions): Promise<WorkersInstance> {
@@ -55,8 +54,7 @@ export async function startWorkers(core: RuntimeCore, options: RuntimeOptions): 
   const lockMemory = createLockMemory({ programLocks, sessionLocks: 0, maxSessions: 0, rows: settings.threads + 1 });
   const view = new LockMemoryView(lockMemory);
   const connIds = connIdMemory();
-  const portSharing: PortSharing = process.env['FLUX_WORKERS_PORT_SHARING'] === 'transfer' ? 'transfer' : 'reuse-port';
-  const ports = new PortSharer(portSharing, core.addresses, (i) => plan.sources[i]!.name, settings.threads);
+  const ports = new PortSharer(core.addresses, (i) => plan.sources[i]!.name, settings.threads);
 
   const mainStats = new StatsRecorder(plan, options.stats);
   const mainFlows = new LocalFlows(plan, new WorkersLockManager(view, mainSlot, plan.locks), mainStats, core.reportError, settings.queueLimit);
@@ -146,7 +144,6 @@ export async function startWorkers(core: RuntimeCore, options: RuntimeOptions): 
   if (failed !== undefined) {
     closed = true;
     await Promise.all(workers.map((w) => w?.terminate()));
-    await ports.close();
     restoreIo();
     throw (failed as PromiseRejectedResult).reason as FluxError;
   }
@@ -173,24 +170,19 @@ export async function startWorkers(core: RuntimeCore, options: RuntimeOptions): 
   return {
     settings,
     locks: view,
-    portSharing,
     ownSources: everyThread,
     threadIds: () => workers.map((w) => (w !== null && w.state === 'ready' ? w.threadId : -1)),
     dispatch: (source, outputs, session) => mainFlows.dispatch(source, outputs, session),
     endSession: (key) => mainFlows.endSession(key),
     stats: () => (finalStats !== null ? Promise.resolve(finalStats) : stats()),
     drain(deadlineMs) {
-      drained ??= (async () => {
-        await ports.close(); // no new connections while the workers stop
-        await Promise.all(live().map((w) => w.stop(deadlineMs)));
-      })();
+      drained ??= Promise.all(live().map((w) => w.stop(deadlineMs))).then(() => {});
       return drained;
     },
     async close() {
       if (closed) return;
       finalStats = await stats();
       closed = true;
-      await ports.close();
       await Promise.all(live().map((w) => w.terminate()));
       workers.fill(null);
       // A held row of a terminated worker is not a leak: the memory goes with the server.
