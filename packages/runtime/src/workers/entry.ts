@@ -95,8 +95,10 @@ async function boot(): Promise<void> {
   const listen = async (source: number, server: Server, options: ListenOptions): Promise<ListenAddress> => {
     if (abort.signal.aborted) throw new Error('the server stopped before the source could listen');
     const id = nextListen++;
-    const reply = await new Promise<ListenReply>((resolve) => {
+    const reply = await new Promise<ListenReply>((resolve, reject) => {
       pendingListens.set(id, resolve);
+      // The port may wait for another worker's bind: stopping meanwhile must not leave the source hanging.
+      abort.signal.addEventListener('abort', () => reject(new Error('the server stopped before the source could listen')), { once: true });
       outbox.post(LISTEN, id, { source, options: { host: options.host, port: options.port, backlog: options.backlog } });
     });
     if (reply.error !== undefined) throw new Error(reply.error);

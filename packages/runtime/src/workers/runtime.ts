@@ -60,6 +60,8 @@ export async function startWorkers(core: RuntimeCore, options: RuntimeOptions): 
   const mainFlows = new LocalFlows(plan, new WorkersLockManager(view, mainSlot, plan.locks), mainStats, core.reportError, settings.queueLimit);
   const workers: (WorkersHost | null)[] = new Array(settings.threads).fill(null);
   let closed = false;
+  /** stop has begun: a worker that dies now is not replaced. */
+  let stopping = false;
   let deaths = 0;
   let started = 0;
   let readyCount = 0;
@@ -103,10 +105,10 @@ export async function startWorkers(core: RuntimeCore, options: RuntimeOptions): 
       core.reportError(
         new FluxError(
           wasReady ? threadCodes.WORKER_DIED : threadCodes.WORKER_START_FAILED,
-          `worker thread ${host.index} ${wasReady ? 'died' : 'failed to start'} (${detail}); its connections and the flows running on it are lost; it is replaced`,
+          `worker thread ${host.index} ${wasReady ? 'died' : 'failed to start'} (${detail}); its connections and the flows running on it are lost${closed || stopping ? '' : '; it is replaced'}`,
         ),
       );
-      if (closed || workers[host.index] !== host) return;
+      if (closed || stopping || workers[host.index] !== host) return;
       workers[host.index] = null;
       if (wasReady) spawn(host.index);
       else setTimeout(() => !closed && workers[host.index] === null && spawn(host.index), RESTART_BACKOFF_MS).unref();
@@ -176,6 +178,7 @@ export async function startWorkers(core: RuntimeCore, options: RuntimeOptions): 
     endSession: (key) => mainFlows.endSession(key),
     stats: () => (finalStats !== null ? Promise.resolve(finalStats) : stats()),
     drain(deadlineMs) {
+      stopping = true;
       drained ??= Promise.all(live().map((w) => w.stop(deadlineMs))).then(() => {});
       return drained;
     },

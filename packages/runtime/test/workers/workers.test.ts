@@ -5,13 +5,15 @@
  */
 
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { isMainThread, threadId } from 'node:worker_threads';
 import type { Conn } from '../../src/api.ts';
 import { FluxError } from '../../src/errors.ts';
 import { start } from '../../src/start.ts';
 import { ownerOf } from '../../src/workers/conn-ids.ts';
-import { clientPerThread, LineClient, P, startTestServer, waitFor, whereOf, withTimeout, workersIr } from './helpers.ts';
+import { clientPerThread, implementationUrl, LineClient, P, startTestServer, waitFor, whereOf, withTimeout, workersIr } from './helpers.ts';
 
 test('workers: flows run on several worker threads, never on main; a connection keeps its thread', async () => {
   const t = await startTestServer({ threads: 2 });
@@ -173,4 +175,28 @@ test('workers: sourceModes must name sources of the program and known modes', as
     start({ ir: workersIr(), implementation: bad, runtime: 'workers', threads: 1 }),
     (error: unknown) => error instanceof FluxError && error.code === 'FLUX_ERR_BAD_OPTION' && /Lisen/.test(error.message),
   );
+});
+
+test('workers: a setup that fails on the workers fails start with FLUX_ERR_WORKER_START_FAILED', async () => {
+  const bad = new URL('./fixtures/bad-setup.ts', import.meta.url);
+  await assert.rejects(
+    withTimeout(start({ ir: workersIr(), implementation: bad, runtime: 'workers', threads: 2, onError: () => {} }), 'start', 15_000),
+    (error: unknown) => error instanceof FluxError && error.code === 'FLUX_ERR_WORKER_START_FAILED' && /refuses/.test(error.message),
+  );
+});
+
+test('workers: a port that cannot be bound fails listening(), and stop still finishes', async () => {
+  const squatter = createServer();
+  squatter.listen({ host: '127.0.0.1', port: 0 }); // no SO_REUSEPORT: nobody can share it
+  await once(squatter, 'listening');
+  const port = (squatter.address() as { port: number }).port;
+  const errors: FluxError[] = [];
+  const server = await start({ ir: workersIr(), implementation: implementationUrl, runtime: 'workers', threads: 2, options: { port }, onError: (e) => errors.push(e) });
+  try {
+    await assert.rejects(withTimeout(server.listening('Listen'), 'listening to fail'), /EADDRINUSE/);
+    await waitFor(() => errors.some((e) => e.code === 'FLUX_ERR_SOURCE_FAILED'), 'the source failure to be reported');
+  } finally {
+    await withTimeout(server.stop({ deadlineMs: 2000 }), 'stop', 15_000);
+    squatter.close();
+  }
 });
