@@ -11,6 +11,15 @@ test('a request head gives method, target, version, keep-alive, If-None-Match an
   assert.ok(post.ok && post.head.contentLength === 12 && post.head.keepAlive);
 });
 
+test('field names match in any case, values are trimmed, other fields are only checked for form', () => {
+  assert.deepEqual(parseRequestHead('HEAD /x HTTP/1.0\r\nUser-Agent: a: b\r\nIF-NONE-MATCH:  "e" \r\nCONTENT-length:  7 \r\nconnection: keep-alive'), {
+    ok: true,
+    head: { method: 'HEAD', target: '/x', version: '1.0', keepAlive: true, ifNoneMatch: '"e"', contentLength: 7 },
+  });
+  const repeated = parseRequestHead('GET / HTTP/1.1\r\nConnection: keep-alive\r\nX-Connection: close\r\nConnection: close');
+  assert.ok(repeated.ok && !repeated.head.keepAlive, 'repeated Connection fields are one list');
+});
+
 test('keep-alive: HTTP/1.1 unless Connection: close, HTTP/1.0 only with keep-alive, never with a chunked body', () => {
   const keepAlive = (text: string) => {
     const parsed = parseRequestHead(text);
@@ -38,6 +47,13 @@ test('malformed heads are 400, unknown HTTP versions 505', () => {
     'GET / HTTP/1.1\r\nContent-Length: -1',
     'GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2',
     'GET / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked',
+    'GET / HTTP/1.1\r\nContent-Length: 1x',
+    'GET / HTTP/1.1\r\nContent-Length: ',
+    'GET / HTTP/1.1\r\n',
+    'GET /a\tb HTTP/1.1',
+    'GET / HTTP/1.1\r',
+    'GET / HTTP/1.10',
+    ' / HTTP/1.1',
   ]) {
     assert.deepEqual(parseRequestHead(bad), { ok: false, status: 400 }, JSON.stringify(bad));
   }

@@ -32,10 +32,31 @@ export function lastModifiedFor(mtimeMs: number): string {
 }
 
 /**
+ * Whether `url` is already its own normalised path: it starts with a slash, has no query, no escape, no NUL, no
+ * empty segment and no segment starting with a dot, and does not end with a slash (unless it is `/`). What
+ * resolveUrlPath would make of such a path is the path itself, so the common request skips its work.
+ */
+function isPlainPath(url: string): boolean {
+  const length = url.length;
+  if (length === 0 || url.charCodeAt(0) !== 0x2f) return false;
+  if (length > 1 && url.charCodeAt(length - 1) === 0x2f) return false;
+  for (let i = 0; i < length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 0x25 || c === 0x3f || c === 0) return false; // % ? NUL
+    if (c === 0x2f && i + 1 < length) {
+      const after = url.charCodeAt(i + 1);
+      if (after === 0x2f || after === 0x2e) return false; // // /.
+    }
+  }
+  return true;
+}
+
+/**
  * The file a URL path names under the root, or undefined when the path is malformed or leaves the root.
  * Returns the normalised URL path (the cache key) too.
  */
 export function resolveUrlPath(url: string): string | undefined {
+  if (isPlainPath(url)) return url;
   const query = url.indexOf('?');
   const raw = query >= 0 ? url.slice(0, query) : url;
   let decoded: string;
