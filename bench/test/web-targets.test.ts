@@ -28,6 +28,8 @@ let dir: string;
 let set: FileSet;
 let nodeHttp: RunningTarget;
 let rawNet: RunningTarget;
+/** raw-net with the default revalidation (hits answered from memory), a short idle time, and files up to 300 KB cached. */
+let rawNetHot: RunningTarget;
 let ceiling: RunningTarget;
 
 before(async () => {
@@ -36,15 +38,16 @@ before(async () => {
   const launch = (label: string, script: string, extra: string[]) =>
     startTarget({ label, command: process.execPath, args: [script, '--root', set.root, '--port', '0', ...extra], readiness: { kind: 'announce' } });
   const cacheArgs = ['--max-file-bytes', '100000', '--revalidate-ms', '0'];
-  [nodeHttp, rawNet, ceiling] = await Promise.all([
+  [nodeHttp, rawNet, rawNetHot, ceiling] = await Promise.all([
     launch('node-http', NODE_HTTP, cacheArgs),
     launch('raw-net', RAW_NET, cacheArgs),
+    launch('raw-net (hot)', RAW_NET, ['--max-file-bytes', '300000', '--idle-ms', '400']),
     launch('ceiling', CEILING, []),
   ]);
 });
 
 after(async () => {
-  await Promise.allSettled([nodeHttp?.stop(), rawNet?.stop(), ceiling?.stop()]);
+  await Promise.allSettled([nodeHttp?.stop(), rawNet?.stop(), rawNetHot?.stop(), ceiling?.stop()]);
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -161,6 +164,78 @@ test('raw node:net skips a request body by its Content-Length and answers a malf
     const [bad] = await connection.read(1);
     assert.equal(bad.status, 400);
     assert.equal(await connection.closedByServer(), true);
+  } finally {
+    connection.destroy();
+  }
+});
+
+test('raw node:net answers a pipelined batch of hits, misses and errors in order, from memory where it can', async () => {
+  const file = await readFile(join(set.root, FILE));
+  const other = '/dir00000/class0_7';
+  // Warm the cache, and learn the ETag.
+  const etag = (await fetch(rawNetHot.url + FILE)).headers.get('etag');
+  await (await fetch(rawNetHot.url + other)).arrayBuffer();
+  const connection = await RawConnection.open(rawNetHot.url);
+  try {
+    connection.send(
+      `GET ${FILE} HTTP/1.1\r\nHost: x\r\n\r\n` +
+      `HEAD ${FILE} HTTP/1.1\r\nHost: x\r\n\r\n` +
+      `GET ${FILE} HTTP/1.1\r\nHost: x\r\nIf-None-Match: ${etag}\r\n\r\n` +
+      `GET /dir00000/nope HTTP/1.1\r\nHost: x\r\n\r\n` +
+      `GET ${other} HTTP/1.0\r\nConnection: keep-alive\r\n\r\n` +
+      `GET ${FILE}?q=1 HTTP/1.1\r\nHost: x\r\n\r\n` +
+      // An empty line before a request line is ignored (RFC 9112, 2.2).
+      `\r\nGET ${other} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n` +
+      `GET ${FILE} HTTP/1.1\r\nHost: x\r\n\r\n`,
+    );
+    const responses = await connection.read(7, [false, true]);
+    assert.deepEqual(responses.map((r) => r.status), [200, 200, 304, 404, 200, 200, 200]);
+    assert.deepEqual(responses[0].body, file);
+    assert.equal(responses[1].headers['content-length'], String(file.length));
+    assert.equal(responses[1].body.length, 0);
+    assert.equal(responses[2].headers.etag, etag);
+    assert.equal(responses[4].headers.connection, 'keep-alive');
+    assert.deepEqual(responses[4].body, await readFile(join(set.root, other)));
+    assert.deepEqual(responses[5].body, file);
+    assert.equal(responses[6].headers.connection, 'close');
+    assert.equal(await connection.closedByServer(), true);
+    assert.equal(connection.leftover, 0, 'the request after Connection: close is not answered');
+  } finally {
+    connection.destroy();
+  }
+});
+
+test('raw node:net answers 30 pipelined requests for large files in order, cached, streamed and small alike', async () => {
+  // 204,800 bytes: cached, one complete response; 512,000 bytes: over --max-file-bytes, streamed; 3,072 bytes.
+  const paths = ['/dir00000/class3_2', '/dir00000/class3_5', FILE];
+  const bodies = await Promise.all(paths.map((p) => readFile(join(set.root, p))));
+  const connection = await RawConnection.open(rawNetHot.url);
+  try {
+    const order = Array.from({ length: 30 }, (_, i) => i % 3);
+    // More than the socket buffers hold: the server has to wait for the client to read.
+    connection.send(order.map((i) => `GET ${paths[i]} HTTP/1.1\r\nHost: x\r\n\r\n`).join(''));
+    const responses = await connection.read(order.length);
+    responses.forEach((response, n) => {
+      assert.equal(response.status, 200);
+      assert.ok(response.body.equals(bodies[order[n]]), `response ${n}: ${paths[order[n]]}`);
+    });
+  } finally {
+    connection.destroy();
+  }
+});
+
+test('raw node:net frames a head that arrives in pieces, and closes connections idle for --idle-ms', async () => {
+  const connection = await RawConnection.open(rawNetHot.url);
+  try {
+    for (const piece of ['GET /dir00', `000/class1_3 HTTP/1.1\r`, '\nHost: x\r\n', '\r', '\n']) {
+      connection.send(piece);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const [response] = await connection.read(1);
+    assert.equal(response.status, 200);
+    assert.equal(response.body.length, 3072);
+    // Idle from here: the sweep (once a second) closes it after 400 ms.
+    assert.equal(await connection.closedByServer(3000), true);
   } finally {
     connection.destroy();
   }

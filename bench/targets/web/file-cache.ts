@@ -27,15 +27,19 @@ export interface ServedFile {
   readonly headerLines: string;
 }
 
-interface CachedFile extends ServedFile {
+/** A file held in memory: what it is, and its body. */
+export interface HeldFile extends ServedFile {
   readonly body: Buffer;
+}
+
+interface CachedFile extends HeldFile {
   /** When the file was last read or stat'ed (Date.now()). */
   checkedAt: number;
 }
 
 export type FileLookup =
   /** In memory (a hit, or a miss just read and stored). */
-  | { readonly kind: 'memory'; readonly file: ServedFile; readonly body: Buffer }
+  | { readonly kind: 'memory'; readonly file: HeldFile; readonly body: Buffer }
   /** Over the largest cached size: stream it from `fullPath`. */
   | { readonly kind: 'large'; readonly file: ServedFile; readonly fullPath: string }
   | { readonly kind: 'missing' };
@@ -70,9 +74,15 @@ export class FileCache {
 
   /** A cached file checked less than `revalidateMs` ago: the path with no disk access at all. */
   fresh(path: string, now: number = Date.now()): FileLookup | undefined {
+    const file = this.held(path, now);
+    return file === undefined ? undefined : { kind: 'memory', file, body: file.body };
+  }
+
+  /** `fresh` without the lookup object around the file (raw-net's hot path allocates nothing here). */
+  held(path: string, now: number = Date.now()): HeldFile | undefined {
     const file = this.entries.get(path);
-    if (!file || now - file.checkedAt >= this.policy.revalidateMs) return undefined;
-    return { kind: 'memory', file, body: file.body };
+    if (file === undefined || now - file.checkedAt >= this.policy.revalidateMs) return undefined;
+    return file;
   }
 
   /**
