@@ -1,8 +1,10 @@
 /**
  * The baseline a Node user would write for the image API: one process, `node:http`, the same query validation
  * and the same sharp pipeline as the Flux server (imported from servers/image-scaler), and optionally a cache of
- * the same size: the runtime's ByteCache, plus in-process miss coalescing (a Map of promises), which is all one
- * thread needs. `--cache-bytes 0` serves every request by scaling.
+ * the same size: an ordinary in-process `lru-cache` bounded in bytes (image-cache.ts; no entry over the Flux
+ * server's largest, 4 MiB), a hit handing out the very bytes it holds, plus miss coalescing (a Map of promises),
+ * which is all one thread needs. Not the runtime's shared-memory ByteCache, which a Node user would not have
+ * (and which copied every hit out of shared memory). `--cache-bytes 0` serves every request by scaling.
  *
  *   node bench/targets/image-scaler/node-http.ts --images <dir> [--port 0] [--cache-bytes N] [--exit-on-stdin-close]
  *
@@ -11,13 +13,13 @@
 import { createServer, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { configureSharp } from '../../../servers/image-scaler/src/scale/sharp-settings.ts';
-import { ByteCache } from '@flux/runtime/state/byte-cache.ts';
 import { answerFor } from '../../../servers/image-scaler/src/errors.ts';
 import { parseImageQuery } from '../../../servers/image-scaler/src/request/query.ts';
 import { scaleImage } from '../../../servers/image-scaler/src/scale/scale-image.ts';
 import { readSource } from '../../../servers/image-scaler/src/source/read-source.ts';
 import { DEFAULTS } from '../../../servers/image-scaler/src/options.ts';
 import { serveTarget } from '../serve-target.ts';
+import { createImageCache, type ScaledImage } from './image-cache.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,32 +35,17 @@ if (!values.images) {
 }
 const images = values.images;
 const capacityBytes = Number(values['cache-bytes']);
-const cache = capacityBytes > 0
-  ? ByteCache.create({ capacityBytes, maxEntryBytes: Math.min(DEFAULTS.maxEntryBytes, capacityBytes), blockSize: 4096 })
-  : null;
-const inflight = new Map<string, Promise<Scaled>>();
+// The Flux server's bounds: --cache-bytes, and no entry over its largest (4 MiB).
+const cache = capacityBytes > 0 ? createImageCache(capacityBytes, DEFAULTS.maxEntryBytes) : null;
+const inflight = new Map<string, Promise<ScaledImage>>();
 configureSharp();
 
-interface Scaled {
-  readonly bytes: Uint8Array;
-  readonly contentType: string;
-  readonly etag: string;
-}
-
-async function produce(key: string, name: string, query: ReturnType<typeof parseImageQuery>): Promise<Scaled> {
+async function produce(key: string, name: string, query: ReturnType<typeof parseImageQuery>): Promise<ScaledImage> {
   const source = await readSource(images, name, DEFAULTS.maxSourceBytes);
   const scaled = await scaleImage(source.bytes, query, DEFAULTS);
-  const result = { bytes: scaled.bytes, contentType: scaled.contentType, etag: scaled.etag };
-  cache?.store(key, { tag: `${result.contentType}\n${result.etag}`, mtimeMs: source.mtimeMs, size: source.size }, result.bytes);
+  const result: ScaledImage = { bytes: scaled.bytes, contentType: scaled.contentType, etag: scaled.etag };
+  cache?.set(key, result);
   return result;
-}
-
-function lookup(key: string): Scaled | null {
-  if (cache === null) return null;
-  const slot = cache.find(key);
-  if (slot < 0) return null;
-  const [contentType = '', etag = ''] = cache.source(slot).tag.split('\n');
-  return { bytes: cache.readBody(slot), contentType, etag };
 }
 
 function fail(res: ServerResponse, error: unknown): void {
@@ -71,8 +58,8 @@ function fail(res: ServerResponse, error: unknown): void {
 const server = createServer(async (req, res) => {
   try {
     const query = parseImageQuery(req.url ?? '/', DEFAULTS);
-    let image = lookup(query.key);
-    if (image === null) {
+    let image = cache?.get(query.key);
+    if (image === undefined) {
       let running = inflight.get(query.key);
       if (running === undefined) {
         running = produce(query.key, query.name, query).finally(() => inflight.delete(query.key));
