@@ -47,7 +47,7 @@ function positiveInteger(name: string, raw: string | undefined, fallback: number
 export const webProfile: Profile = {
   name: 'web',
   summary: 'static files (SPECweb99-like set, or one file): the Flux web server vs node:http, raw node:net and nginx',
-  runtimes: ['event', 'threadpool', 'thread'],
+  runtimes: ['event', 'threadpool', 'thread', 'workers'],
   defaultConnections: [1, 10, 100, 1000],
   referenceBaseline: 'node-http',
   loadClients: [WRK, AUTOCANNON],
