@@ -45,7 +45,7 @@ function number(name: string, raw: string | undefined, fallback: number, min: nu
 export const imageScalerProfile: Profile = {
   name: 'image-scaler',
   summary: 'sharp behind a shared cache: the Flux image scaler vs node:http + sharp with and without a cache',
-  runtimes: ['event', 'threadpool', 'thread'],
+  runtimes: ['event', 'threadpool', 'thread', 'workers'],
   defaultConnections: [1, 10, 100],
   referenceBaseline: 'node-http-cache',
   // Its own client only. Not wrk: its misses must be keys never asked for before, continuing across the runs of a
