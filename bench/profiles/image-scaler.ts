@@ -5,7 +5,8 @@
  * for misses is sharp alone scaling the same miss keys in a loop, with as many in flight as there are
  * connections: a target of its own (`sharp-alone`, a baseline row), measured in the same rounds as the servers,
  * absent in all-hit mode. Driven by a raw keep-alive client that discards bodies (autocannon stringifies binary
- * bodies and caps near 8.5k req/s).
+ * bodies and caps near 8.5k req/s); in all-hit mode by wrk when it is installed (a fixed seeded sequence of hot
+ * keys after the prefill, wrk-all-hit.ts), or by the raw client with `--load raw-http1`.
  *
  *   pnpm bench image-scaler --runtime=event --mode=mix --hit-ratio=0.9
  *   pnpm bench image-scaler --mode=all-miss      (every request a key never seen)
@@ -14,12 +15,15 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BenchError, benchCodes } from '../src/errors.ts';
+import { WRK } from '../src/load/load-choice.ts';
 import type { BaselineChoice, PreparedWorkload, Profile, TargetDefinition } from '../src/profile.ts';
 import { ensureCorpus, CORPUS_VERSION } from '../targets/image-scaler/corpus.ts';
 import { createImageLoadClient } from '../targets/image-scaler/load-client.ts';
 import { hotPaths, type MixSpec } from '../targets/image-scaler/request-mix.ts';
 import { measureSharpAlone } from '../targets/image-scaler/sharp-alone.ts';
 import { withSharpAlone } from '../targets/image-scaler/sharp-alone-client.ts';
+import { ALL_HIT_SEQUENCE_LENGTH, createAllHitWrkClient } from '../targets/image-scaler/wrk-all-hit.ts';
 import { findFreePort } from '../src/process/free-port.ts';
 import { sharpThreads } from '../../servers/image-scaler/src/scale/sharp-settings.ts';
 
@@ -31,6 +35,11 @@ const CEILING = join(BENCH_DIR, 'targets/image-scaler/ceiling.ts');
 const SHARP_ALONE = join(BENCH_DIR, 'targets/image-scaler/sharp-alone-target.ts');
 export const SHARP_ALONE_ID = 'sharp-alone';
 export const SHARP_ALONE_LABEL = 'sharp alone (miss ceiling)';
+
+const RAW_HTTP1 = 'raw-http1';
+const WRK_ALL_HIT_ONLY =
+  'wrk drives the image scaler only with --mode all-hit (elsewhere a miss must be a key never asked for before, ' +
+  'continuing across the runs of a target, and wrk replays one fixed sequence of paths)';
 
 const HOT_WIDTHS = [160, 320, 640];
 const FORMATS = ['jpeg', 'webp'];
@@ -48,9 +57,12 @@ export const imageScalerProfile: Profile = {
   runtimes: ['event', 'threadpool', 'thread', 'workers'],
   defaultConnections: [1, 10, 100],
   referenceBaseline: 'node-http-cache',
-  // Its own client only. Not wrk: its misses must be keys never asked for before, continuing across the runs of a
-  // target, and hot keys are prefilled on a target's first run; wrk replays one fixed sequence from a file.
-  loadClients: ['raw-http1'],
+  // Its own client; wrk in all-hit mode only (loadClientsFor): elsewhere its misses must be keys never asked for
+  // before, continuing across the runs of a target, and wrk replays one fixed sequence from a file.
+  loadClients: [WRK, RAW_HTTP1],
+  loadClientsFor(options) {
+    return (options.mode ?? 'mix') === 'all-hit' ? { clients: [WRK, RAW_HTTP1] } : { clients: [RAW_HTTP1], why: WRK_ALL_HIT_ONLY };
+  },
   options: [
     { flags: '--mode <mode>', description: 'mix (hot keys and misses, see --hit-ratio), all-miss, or all-hit', defaultValue: 'mix' },
     { flags: '--hit-ratio <r>', description: 'mix mode: share of requests for hot keys (0-1)', defaultValue: '0.9' },
@@ -176,7 +188,13 @@ export const imageScalerProfile: Profile = {
         return nodeTarget('ceiling', `ceiling (${ceilingBody} B binary body)`, 'ceiling', CEILING, ['--body-bytes', String(ceilingBody)]);
       },
 
-      createLoadClient() {
+      createLoadClient(choice) {
+        if (choice.kind === WRK) {
+          // loadClientsFor keeps wrk to all-hit runs; a caller that skipped it still gets a clear refusal.
+          if (mode !== 'all-hit') throw new BenchError(benchCodes.USAGE, `--load wrk: ${WRK_ALL_HIT_ONLY}`);
+          if (!choice.wrkBinary) throw new BenchError(benchCodes.UNAVAILABLE, 'wrk is not installed (looked at $WRK, PATH and /usr/bin)');
+          return createAllHitWrkClient({ mix, binary: choice.wrkBinary, threads: choice.wrkThreads, sequenceLength: ALL_HIT_SEQUENCE_LENGTH });
+        }
         return withSharpAlone(createImageLoadClient({ mix }), { sharpAloneUrl: () => sharpAloneUrl });
       },
     };

@@ -37,7 +37,7 @@ for (const profile of profiles) {
     .option('--seed <n>', 'seed of the workload and the request sequence', '1')
     .option('--baselines <list>', 'baseline ids (comma-separated), all, or none', 'all')
     .option('--no-ceiling', 'do not measure the load generator ceiling')
-    .option('--load <client>', `load generator: ${profile.loadClients.join(', ')} (default: the first installed)`)
+    .option('--load <client>', `load generator: ${profile.loadClients.join(', ')} (default: the first installed${profile.loadClientsFor ? ' that the options allow' : ''})`)
     .option('--wrk-threads <n>', 'wrk threads, when wrk drives the run; keep the other cores for the server', '1')
     .option('--history <file>', 'results history to append the record to', DEFAULT_HISTORY)
     .option('--no-history', 'do not append to the history')

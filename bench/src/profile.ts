@@ -55,6 +55,14 @@ export type BaselineChoice =
   | { readonly available: true; readonly target: TargetDefinition }
   | { readonly available: false; readonly id: string; readonly reason: string };
 
+/** The load clients that can drive a run with given option values (Profile.loadClientsFor). */
+export interface LoadClientSupport {
+  /** Fastest first, as `loadClients`. */
+  readonly clients: readonly string[];
+  /** Why the profile's other clients cannot drive such a run: said when one of them is asked for. */
+  readonly why?: string;
+}
+
 export interface Profile {
   readonly name: string;
   readonly summary: string;
@@ -69,6 +77,11 @@ export interface Profile {
    * first one installed is the default, `--load` picks another.
    */
   readonly loadClients: readonly string[];
+  /**
+   * When the clients depend on the profile's option values (the image scaler takes wrk in all-hit mode only):
+   * those that can drive a run with these values. Without it, `loadClients` drive every run.
+   */
+  loadClientsFor?(options: Readonly<Record<string, string | undefined>>): LoadClientSupport;
   /** Whether the Flux server is present (so `--runtime` can fail clearly before building anything). */
   fluxAvailable(): { available: true } | { available: false; reason: string };
   prepare(context: PrepareContext): Promise<PreparedWorkload>;

@@ -77,6 +77,41 @@ test('bench web --mix single with wrk: raw node:net and the ceiling serve one fi
   }
 });
 
+test('bench image-scaler --mode all-hit with wrk: the cached node:http baseline serves hot keys only, after the prefill', async (t) => {
+  if (!findWrk()) return t.skip('wrk is not installed: apt-get install wrk (or set WRK=/path/to/wrk) to run the wrk end-to-end test');
+  const dir = await mkdtemp(join(tmpdir(), 'flux-bench-e2e-image-wrk-'));
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        CLI, 'image-scaler', '--runtime=none', '--baselines=node-http-cache', '--no-ceiling', '--mode=all-hit', '--images=1', '--connections=2',
+        '--duration=1', '--warmup=0', '--runs=1', `--cache-dir=${join(dir, 'cache')}`, '--no-history', `--out=${join(dir, 'local')}`, '--json',
+      ],
+      { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+    );
+    const record = JSON.parse(stdout) as BenchRecord;
+    assert.match(record.settings.loadClient, /^wrk \S+ \(1 thread\)$/, 'wrk is the default in all-hit mode');
+    const [entry] = record.results;
+    assert.equal(entry.target, 'node-http-cache');
+    assert.ok(entry.median.requestsPerSecond > 0);
+    assert.equal(entry.median.non2xx, 0);
+    assert.equal(entry.median.errors, 0);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('bench image-scaler refuses --load wrk outside all-hit mode, before preparing anything', async () => {
+  await assert.rejects(
+    promisify(execFile)(process.execPath, [CLI, 'image-scaler', '--runtime=none', '--mode=mix', '--load=wrk', '--no-history'], { timeout: 30_000 }),
+    (error: Error & { code?: number; stderr?: string }) => {
+      assert.equal(error.code, 2);
+      assert.match(error.stderr ?? '', /BENCH_ERR_USAGE: --load: wrk cannot drive this run: wrk drives the image scaler only with --mode all-hit/);
+      return true;
+    },
+  );
+});
+
 test('bench reports a clear usage error and exits 2', async () => {
   await assert.rejects(promisify(execFile)(process.execPath, [CLI, 'web', '--runtime=threads'], { timeout: 30_000 }), (error: Error & { code?: number; stderr?: string }) => {
     assert.equal(error.code, 2);

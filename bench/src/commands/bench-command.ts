@@ -45,20 +45,22 @@ export async function benchCommand(profile: Profile, options: BenchCommandOption
     const flux = profile.fluxAvailable();
     if (!flux.available) throw new BenchError(benchCodes.UNAVAILABLE, `${flux.reason}; run the baselines alone with --runtime=none`);
   }
-  const loadClient = chooseLoadClient({
-    requested: options.load,
-    supported: profile.loadClients,
-    wrkBinary: findWrk(),
-    wrkThreads: parsePositiveInteger('--wrk-threads', options.wrkThreads),
-  });
-  // Checked against the profile's baselines once the workload is prepared.
-  const baselineIds = options.baselines.trim() === 'all' ? undefined : parseNameList('--baselines', options.baselines, undefined);
   const profileOptions: Record<string, string | undefined> = {};
   for (const option of profile.options) {
     const name = option.flags.replace(/^--/, '').split(' ')[0].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     const value = options[name];
     profileOptions[name] = typeof value === 'string' ? value : undefined;
   }
+  const support = profile.loadClientsFor?.(profileOptions) ?? { clients: profile.loadClients };
+  const loadClient = chooseLoadClient({
+    requested: options.load,
+    supported: support.clients,
+    why: support.why,
+    wrkBinary: findWrk(),
+    wrkThreads: parsePositiveInteger('--wrk-threads', options.wrkThreads),
+  });
+  // Checked against the profile's baselines once the workload is prepared.
+  const baselineIds = options.baselines.trim() === 'all' ? undefined : parseNameList('--baselines', options.baselines, undefined);
 
   const record = await runBenchmark({
     profile,

@@ -23,8 +23,10 @@ export interface LoadChoice {
 export interface LoadChoiceInput {
   /** `--load`, when given. */
   readonly requested?: string;
-  /** The profile's clients, fastest first. */
+  /** The clients that can drive this run (the profile's, or those it allows with these options), fastest first. */
   readonly supported: readonly string[];
+  /** Why a client the profile knows is not among them with these options (Profile.loadClientsFor). */
+  readonly why?: string;
   /** findWrk()'s answer. */
   readonly wrkBinary: string | undefined;
   readonly wrkThreads: number;
@@ -36,11 +38,16 @@ export const AUTOCANNON_CAP_NOTE =
   'does (the ceiling row shows where): targets near its ceiling measure about the same and are flagged capped';
 
 export function chooseLoadClient(input: LoadChoiceInput): LoadChoice {
-  const { requested, supported, wrkBinary, wrkThreads } = input;
+  const { requested, supported, why, wrkBinary, wrkThreads } = input;
   if (supported.length === 0) throw new BenchError(benchCodes.USAGE, 'the profile supports no load client');
   if (requested !== undefined) {
     if (!supported.includes(requested)) {
-      throw new BenchError(benchCodes.USAGE, `--load: ${requested} cannot drive this profile (it supports ${supported.join(', ')})`);
+      throw new BenchError(
+        benchCodes.USAGE,
+        why
+          ? `--load: ${requested} cannot drive this run: ${why} (with these options it supports ${supported.join(', ')})`
+          : `--load: ${requested} cannot drive this profile (it supports ${supported.join(', ')})`,
+      );
     }
     if (requested === WRK && !wrkBinary) {
       throw new BenchError(benchCodes.UNAVAILABLE, 'wrk is not installed (looked at $WRK, PATH and /usr/bin): apt-get install wrk, or choose --load autocannon');

@@ -8,6 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { LatencyRecorder } from '../../src/load/latency-recorder.ts';
 import type { RunMeasurement } from '../../src/load/types.ts';
 import type { FromImageLoad, ToImageLoad } from './load-protocol.ts';
+import { prefillAll } from './prefill.ts';
 import { RequestMix, type MixSpec } from './request-mix.ts';
 
 export const CLIENT_VERSION = 'raw-http1 1';
@@ -150,24 +151,6 @@ function driveConnection(host: string, port: number, nextPath: () => string, dea
     };
     open();
   });
-}
-
-/** Asks every path once (four at a time, one connection each) and waits for all the answers. */
-async function prefillAll(host: string, port: number, paths: readonly string[]): Promise<void> {
-  let next = 0;
-  const one = async (): Promise<void> => {
-    while (next < paths.length) {
-      const path = paths[next++]!;
-      await new Promise<void>((resolve) => {
-        const socket = connect({ host, port });
-        socket.on('connect', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nConnection: close\r\n\r\n`));
-        socket.resume();
-        socket.on('close', () => resolve());
-        socket.on('error', () => resolve());
-      });
-    }
-  };
-  await Promise.all([one(), one(), one(), one()]);
 }
 
 async function run(message: Extract<ToImageLoad, { type: 'run' }>): Promise<void> {

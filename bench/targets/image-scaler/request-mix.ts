@@ -35,6 +35,15 @@ export function hotPaths(spec: MixSpec): string[] {
   return paths;
 }
 
+/**
+ * The first `length` requests of the mix with every request a hot key: the sequence the load process starts
+ * each all-hit run with, fixed, for a client that replays paths from a file (wrk, in all-hit mode).
+ */
+export function hotSequence(spec: MixSpec, length: number): string[] {
+  const mix = new RequestMix({ ...spec, hitRatio: 1 });
+  return Array.from({ length }, () => mix.next());
+}
+
 export class RequestMix {
   readonly hot: readonly string[];
   private readonly spec: MixSpec;
