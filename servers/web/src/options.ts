@@ -4,25 +4,19 @@
  * structured clone and so holds plain values only.
  */
 
+import { HTTP_LIMITS } from '@flux/runtime/http/options.ts';
+
 export const DEFAULTS = {
   host: '127.0.0.1',
   port: 8080,
   /** Directory served. */
   root: '.',
-  /** Connections open at once; one more is answered 503 and closed. */
-  maxConnections: 1024,
-  /** From the first byte of a request head to its end (a slow client gets 408). */
-  headerTimeoutMs: 10_000,
-  /** A keep-alive connection with no request in progress is closed after this long. */
-  idleTimeoutMs: 5_000,
-  /** After the server decides to close, how long it still drains what the client sends before hanging up. */
-  lingerMs: 1_000,
-  /** Longest request line (414 beyond). */
-  maxRequestLine: 8 * 1024,
-  /** Largest request head, request line included (431 beyond). */
-  maxHeaderBytes: 16 * 1024,
-  /** Request bodies (on GET and HEAD) up to this size are read and discarded; larger ones close the connection. */
-  maxDiscardBytes: 64 * 1024,
+  /**
+   * The HTTP source's limits, with the runtime's defaults (@flux/runtime/http/options.ts): maxConnections,
+   * headerTimeoutMs, idleTimeoutMs (also how long StreamFile waits for a reader), lingerMs, maxRequestLine,
+   * maxHeaderBytes, maxDiscardBytes.
+   */
+  ...HTTP_LIMITS,
   /** Bytes of file bodies the shared cache holds. */
   cacheBytes: 64 * 1024 * 1024,
   /** Files up to this size are cached; larger ones are streamed from disk on every request. */

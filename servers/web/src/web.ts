@@ -3,10 +3,10 @@
  * web.flux wires together, checked against the program by the generated WebImplementation interface.
  */
 
-import { io } from '@flux/runtime/io/index.ts';
 import type { Conn, SetupContext, SourceContext } from '@flux/runtime/api.ts';
+import { listenHttp } from '@flux/runtime/http/listen.ts';
 import type { WebImplementation } from './web.flux.ts';
-import { listen } from './listen/listen.ts';
+import { SERVER } from './http/response.ts';
 import { readOptions } from './options.ts';
 import { setupState } from './state.ts';
 import { IsCached, Lookup, ReadRequest } from './nodes/request.ts';
@@ -21,8 +21,9 @@ export default {
   // Under `workers` every worker listens (one shared port) and serves its own connections start to end.
   sourceModes: { Listen: 'every-thread' },
   sources: {
+    // The runtime's HTTP/1.1 source: framing, pipelining, limits and timeouts, as set by this server's options.
     Listen(ctx: SourceContext<[conn: Conn, head: string]>) {
-      return listen(ctx, readOptions(ctx.options), io);
+      return listenHttp(ctx, { ...readOptions(ctx.options), serverName: SERVER });
     },
   },
   sessions: {

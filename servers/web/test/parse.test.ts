@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRequestHead } from '../src/http/parse.ts';
 import { normalizePath, percentDecode, splitTarget } from '../src/http/target.ts';
-import { scanFraming } from '../src/http/framing.ts';
 import { HttpError } from '../src/http/errors.ts';
 
 const head = (lines: string[]) => lines.join('\r\n');
@@ -127,16 +126,4 @@ test('the whole path pipeline on hostile targets', () => {
 
 test('errors of a HEAD request remember it (their responses have no body)', () => {
   assert.throws(() => parseRequestHead('HEAD /%zz HTTP/1.1\r\nHost: h'), (e: unknown) => e instanceof HttpError && e.head && e.status === 400);
-});
-
-test('framing: body length, close, invalid lengths', () => {
-  assert.deepEqual(scanFraming('GET / HTTP/1.1\r\nHost: h', 1000), { bodyLength: 0, close: false, invalid: false });
-  assert.deepEqual(scanFraming('GET / HTTP/1.1\r\nHost: h\r\ncontent-LENGTH: 12', 1000), { bodyLength: 12, close: false, invalid: false });
-  assert.deepEqual(scanFraming('GET / HTTP/1.1\r\nContent-Length: 5000', 1000), { bodyLength: 0, close: true, invalid: false });
-  assert.deepEqual(scanFraming('GET / HTTP/1.1\r\nContent-Length: x1', 1000), { bodyLength: 0, close: true, invalid: true });
-  assert.deepEqual(scanFraming('GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2', 1000), { bodyLength: 0, close: true, invalid: true });
-  assert.deepEqual(scanFraming('GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3', 1000), { bodyLength: 0, close: true, invalid: false });
-  assert.equal(scanFraming('GET / HTTP/1.1\r\nConnection: close', 1000).close, true);
-  assert.equal(scanFraming('GET / HTTP/1.0', 1000).close, true);
-  assert.equal(scanFraming('GET / HTTP/1.0\r\nConnection: Keep-Alive', 1000).close, false);
 });

@@ -6,7 +6,8 @@
 
 import type { Method, Request } from '../types.ts';
 import { HttpError, badRequest, webCodes } from './errors.ts';
-import { isToken, keepAliveOf, TOKEN_CHAR } from './headers.ts';
+import { keepAliveOf } from '@flux/runtime/http/headers.ts';
+import { isToken, TOKEN_CHAR } from './headers.ts';
 import { normalizePath, percentDecode, splitTarget } from './target.ts';
 
 export const MAX_HEADER_FIELDS = 100;

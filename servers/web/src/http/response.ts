@@ -1,39 +1,19 @@
 /** Response heads, as latin1 strings, and the small complete responses (errors, redirects). */
 
+import { httpDate } from '@flux/runtime/http/date.ts';
+import { connectionHeader, simpleResponse as runtimeSimpleResponse, STATUS_TEXT } from '@flux/runtime/http/response.ts';
+import type { SimpleResponse as RuntimeSimpleResponse } from '@flux/runtime/http/response.ts';
 import type { Decision, FileStat, Request } from '../types.ts';
 import { etagOf, lastModifiedOf } from './conditional.ts';
-import { httpDate } from './date.ts';
 
+/** The `Server` header of every response, the HTTP source's own (400, 408, 414, 431, 503) included. */
 export const SERVER = 'flux-web';
-
-export const STATUS_TEXT: Readonly<Record<number, string>> = {
-  200: 'OK',
-  206: 'Partial Content',
-  301: 'Moved Permanently',
-  304: 'Not Modified',
-  400: 'Bad Request',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  408: 'Request Timeout',
-  414: 'URI Too Long',
-  416: 'Range Not Satisfiable',
-  431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-  505: 'HTTP Version Not Supported',
-};
-
-function connectionHeader(request: Pick<Request, 'version' | 'keepAlive'>): string {
-  if (!request.keepAlive) return 'Connection: close\r\n';
-  return request.version === '1.0' ? 'Connection: keep-alive\r\n' : '';
-}
 
 /** The head of a response to a file request (200, 206, 304, 416). */
 export function fileHead(request: Request, decision: Decision, stat: FileStat, contentType: string, nowMs?: number): string {
   const status = decision.status;
   let head = `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nServer: ${SERVER}\r\nDate: ${httpDate(nowMs)}\r\n` +
-    `Last-Modified: ${lastModifiedOf(stat)}\r\nETag: ${etagOf(stat)}\r\n` + connectionHeader(request);
+    `Last-Modified: ${lastModifiedOf(stat)}\r\nETag: ${etagOf(stat)}\r\n` + connectionHeader(request.version, request.keepAlive);
   switch (status) {
     case 200:
       head += `Content-Type: ${contentType}\r\nContent-Length: ${stat.size}\r\nAccept-Ranges: bytes\r\n`;
@@ -51,29 +31,11 @@ export function fileHead(request: Request, decision: Decision, stat: FileStat, c
   return head + '\r\n';
 }
 
-export interface SimpleResponse {
-  readonly status: number;
-  readonly keepAlive: boolean;
-  /** HEAD request: send the head only (Content-Length still says what GET would send). */
-  readonly headOnly?: boolean;
-  readonly version?: '1.0' | '1.1';
-  readonly headers?: readonly (readonly [string, string])[];
-  readonly body?: string;
-}
+export type SimpleResponse = Omit<RuntimeSimpleResponse, 'server'>;
 
-/** A complete small response (error pages, redirects) as bytes of its own. */
+/** A complete small response (error pages, redirects) as bytes of its own, from this server. */
 export function simpleResponse(response: SimpleResponse): Uint8Array {
-  const status = response.status;
-  const text = STATUS_TEXT[status] ?? 'Unknown';
-  const body = response.body ?? `${status} ${text}\n`;
-  let head = `HTTP/1.1 ${status} ${text}\r\nServer: ${SERVER}\r\nDate: ${httpDate()}\r\n` +
-    connectionHeader({ version: response.version ?? '1.1', keepAlive: response.keepAlive });
-  for (const [name, value] of response.headers ?? []) head += `${name}: ${value}\r\n`;
-  head += `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
-  const out = Buffer.allocUnsafeSlow(Buffer.byteLength(head, 'latin1') + (response.headOnly ? 0 : Buffer.byteLength(body)));
-  const n = out.write(head, 0, 'latin1');
-  if (!response.headOnly) out.write(body, n, 'utf8');
-  return out;
+  return runtimeSimpleResponse({ ...response, server: SERVER });
 }
 
 /**
