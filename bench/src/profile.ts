@@ -43,6 +43,12 @@ export interface PreparedWorkload {
   readonly settings: Readonly<Record<string, unknown>>;
   /** The Flux server under one runtime. */
   fluxTarget(runtime: string): TargetDefinition;
+  /**
+   * When the profile sweeps a setting of the Flux server (the CPU profile's `--threads 1,2`): the server under
+   * one runtime once per value, each with its own id and label (`flux/threadpool/2-threads`, `flux (threadpool,
+   * 2 threads)`). Without it, a runtime is the one target `fluxTarget(runtime)`.
+   */
+  fluxTargets?(runtime: string): readonly TargetDefinition[];
   /** Baselines by id, in display order; `available` false with a reason when one cannot run here. */
   baselines(): readonly BaselineChoice[];
   /** The trivial server that measures the load generator's own ceiling. */

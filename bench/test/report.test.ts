@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { XMLValidator } from 'fast-xml-parser';
 import { chartSpec, renderChartSvg } from '../src/report/chart.ts';
 import { renderTable } from '../src/report/table.ts';
+import { summarizeRuns } from '../src/results/record.ts';
 import { syntheticRecord } from './fixtures/records.ts';
 
 const record = syntheticRecord('20260101T000000Z-0123456-aaaa', [
@@ -21,6 +22,16 @@ test('the table shows every target at every connection count with the documented
   assert.match(table, /capped by the load generator/, 'flux at 100 connections is within 10% of the ceiling');
   assert.match(table, /load generator ceiling/);
   assert.equal(table.match(/capped by the load generator/g)?.length, 1);
+});
+
+test("the load client's CPU share is a column when the runs report it, and only then", () => {
+  assert.doesNotMatch(renderTable(record), /client CPU/);
+  const entry = record.results[0]!;
+  const runs = entry.runs.map((run, i) => ({ ...run, loadClientCpuSeconds: [0.5, 0.6, 0.7][i % 3]! * run.durationSeconds }));
+  const withCpu = { ...record, results: [{ ...entry, runs, median: summarizeRuns(runs) }, ...record.results.slice(1)] };
+  const table = renderTable(withCpu);
+  assert.match(table, /client CPU/);
+  assert.match(table, /60\.0%/, 'the median share of one core');
 });
 
 test('the table reports skipped and failed targets', () => {

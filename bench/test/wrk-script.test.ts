@@ -62,3 +62,12 @@ test('wrk threads divide the connections exactly and never outnumber them', () =
   assert.equal(wrkThreadsFor(3, 7), 1);
   assert.equal(wrkThreadsFor(8, 1000), 8);
 });
+
+test("done() reports wrk's CPU time, which becomes the run's load client CPU; a line without it still parses", () => {
+  const base = `${WRK_RESULT_MARKER}{"requests":3000,"duration_us":2000000,"bytes":330000,` +
+    '"errors":{"connect":0,"read":0,"write":0,"status":0,"timeout":0},"latency_us":{"mean":1,"max":9,"p50":1,"p90":2,"p99":3}';
+  assert.ok(wrkScript({ pathsFile: '/tmp/p', threads: 1 }).includes('os.clock()'));
+  assert.equal(wrkMeasurement(findWrkSummary(`${base},"cpu_s":0.250}`)!).loadClientCpuSeconds, 0.25);
+  assert.equal(wrkMeasurement(findWrkSummary(`${base}}`)!).loadClientCpuSeconds, undefined);
+  assert.equal(findWrkSummary(`${base},"cpu_s":"lots"}`), undefined);
+});

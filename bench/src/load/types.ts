@@ -32,6 +32,8 @@ export interface RunMeasurement {
   /** Connection errors, timeouts included. */
   readonly errors: number;
   readonly timeouts: number;
+  /** CPU time the load client used for the run, when it reports it (wrk: every thread, its start included). */
+  readonly loadClientCpuSeconds?: number;
 }
 
 export interface LoadClient {

@@ -9,6 +9,8 @@ export interface WrkSummary {
   readonly bytes: number;
   readonly errors: { readonly connect: number; readonly read: number; readonly write: number; readonly status: number; readonly timeout: number };
   readonly latency_us: { readonly mean: number; readonly max: number; readonly p50: number; readonly p90: number; readonly p99: number };
+  /** CPU seconds wrk used, all threads (absent from lines of scripts older than this field). */
+  readonly cpu_s?: number;
 }
 
 /** The summary in wrk's stdout, or undefined when the line is missing or malformed (wrk died, or the script failed). */
@@ -18,6 +20,7 @@ export function findWrkSummary(stdout: string): WrkSummary | undefined {
   try {
     const parsed = JSON.parse(line.slice(WRK_RESULT_MARKER.length)) as WrkSummary;
     const numbers = [parsed.requests, parsed.duration_us, parsed.bytes, ...Object.values(parsed.errors), ...Object.values(parsed.latency_us)];
+    if (parsed.cpu_s !== undefined) numbers.push(parsed.cpu_s);
     return numbers.every((n) => typeof n === 'number' && Number.isFinite(n)) ? parsed : undefined;
   } catch {
     return undefined;
@@ -44,5 +47,6 @@ export function wrkMeasurement(summary: WrkSummary): RunMeasurement {
     // As autocannon counts them: connection errors, timeouts included; non-2xx apart.
     errors: e.connect + e.read + e.write + e.timeout,
     timeouts: e.timeout,
+    ...(summary.cpu_s !== undefined ? { loadClientCpuSeconds: summary.cpu_s } : {}),
   };
 }

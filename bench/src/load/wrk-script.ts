@@ -13,7 +13,9 @@
  * - No `response()` hook: with one, wrk copies every header and body into Lua, several times slower. So
  *   non-2xx counts come from wrk's own `errors.status`, which counts statuses above 399 only: 3xx are not
  *   counted (the web workload asks only for files that exist, without conditional headers, so none expected).
- * - `done` prints one line, `WRK_RESULT_MARKER` followed by JSON: the client parses that, not wrk's text.
+ * - `done` prints one line, `WRK_RESULT_MARKER` followed by JSON: the client parses that, not wrk's text. It
+ *   includes `cpu_s`, the CPU time wrk used (`os.clock()`: the whole process, every thread, its start included),
+ *   so that a run on a small machine says how much of it the load generator took.
  */
 
 /** Starts the line of JSON that `done` prints. */
@@ -83,10 +85,11 @@ function done(summary, latency, rates)
   io.write(MARKER, string.format(
     '{"requests":%.0f,"duration_us":%.0f,"bytes":%.0f,' ..
     '"errors":{"connect":%.0f,"read":%.0f,"write":%.0f,"status":%.0f,"timeout":%.0f},' ..
-    '"latency_us":{"mean":%.3f,"max":%.0f,"p50":%.0f,"p90":%.0f,"p99":%.0f}}\\n',
+    '"latency_us":{"mean":%.3f,"max":%.0f,"p50":%.0f,"p90":%.0f,"p99":%.0f},"cpu_s":%.3f}\\n',
     summary.requests, summary.duration, summary.bytes,
     e.connect, e.read, e.write, e.status, e.timeout,
-    latency.mean, latency.max, latency:percentile(50), latency:percentile(90), latency:percentile(99)))
+    latency.mean, latency.max, latency:percentile(50), latency:percentile(90), latency:percentile(99),
+    os.clock()))
 end
 `;
 }

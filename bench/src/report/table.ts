@@ -33,9 +33,11 @@ const ROLE_ORDER = { flux: 0, baseline: 1, ceiling: 2 } as const;
 export function renderTable(record: BenchRecord, options: TableOptions = {}): string {
   const referenceId = record.settings.referenceBaseline;
   const reference = record.targets.find((t) => t.id === referenceId)?.label ?? referenceId ?? 'baseline';
+  // Shown when the load client reported its CPU time (wrk): on a small machine it shares the cores with the server.
+  const clientCpu = record.results.some((r) => r.median.loadClientCores !== undefined);
   const table = new Table({
-    head: ['conns', 'target', 'req/s', 'runs ±', 'MB/s', 'p50 ms', 'p99 ms', 'errors', `vs ${reference}`, 'note'],
-    colAligns: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+    head: ['conns', 'target', 'req/s', 'runs ±', 'MB/s', 'p50 ms', 'p99 ms', ...(clientCpu ? ['client CPU'] : []), 'errors', `vs ${reference}`, 'note'],
+    colAligns: ['right', 'left', 'right', 'right', 'right', 'right', 'right', ...(clientCpu ? ['right' as const] : []), 'right', 'right', 'left'],
     style: options.color ? { head: ['cyan'] } : { head: [], border: [] },
   });
   // Within a role, the order the profile lists its targets in (baselines: node:http, raw node:net, nginx).
@@ -54,6 +56,7 @@ export function renderTable(record: BenchRecord, options: TableOptions = {}): st
         formatMegabytes(entry.median.bytesPerSecond),
         formatMs(entry.median.latencyP50Ms),
         formatMs(entry.median.latencyP99Ms),
+        ...(clientCpu ? [entry.median.loadClientCores === undefined ? '' : formatPercent(entry.median.loadClientCores)] : []),
         errorsCell(entry),
         entry.role === 'ceiling' ? '' : formatRatio(entry.ratioToBaseline),
         noteCell(entry),
@@ -61,6 +64,7 @@ export function renderTable(record: BenchRecord, options: TableOptions = {}): st
     }
   }
   const lines = [table.toString(), `load generator: ${record.settings.loadClient}`];
+  if (clientCpu) lines.push("client CPU: the load generator's CPU time over the run's length, median (100% = one core)");
   for (const note of record.notes) {
     if (note.startsWith('the machine is busy') || note.startsWith('load generator')) lines.push(`note: ${note}`);
   }

@@ -64,6 +64,8 @@ export interface MedianSummary {
   /** Smallest and largest per-run throughput: the spread across runs. */
   readonly minRequestsPerSecond: number;
   readonly maxRequestsPerSecond: number;
+  /** The load client's CPU time over the run's length (1 = one core), median, when every run reports it. */
+  readonly loadClientCores?: number;
 }
 
 export interface ResultEntry {
@@ -108,6 +110,9 @@ export function summarizeRuns(runs: readonly RunMeasurement[]): MedianSummary {
     timeouts: runs.reduce((s, r) => s + r.timeouts, 0),
     minRequestsPerSecond: min(rps),
     maxRequestsPerSecond: max(rps),
+    ...(runs.length > 0 && runs.every((r) => r.loadClientCpuSeconds !== undefined && r.durationSeconds > 0)
+      ? { loadClientCores: median(runs.map((r) => r.loadClientCpuSeconds! / r.durationSeconds)) }
+      : {}),
   };
 }
 

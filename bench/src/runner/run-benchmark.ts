@@ -85,7 +85,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchRecord> 
 
   const workload = await options.profile.prepare({ seed: options.seed, runtimes: options.runtimes, options: options.profileOptions, log });
 
-  const definitions: TargetDefinition[] = options.runtimes.map((runtime) => workload.fluxTarget(runtime));
+  const definitions: TargetDefinition[] = options.runtimes.flatMap((runtime) => workload.fluxTargets?.(runtime) ?? [workload.fluxTarget(runtime)]);
   const targetInfos: TargetInfo[] = [];
   const choices = workload.baselines();
   const knownBaselines = choices.map((c) => (c.available ? c.target.id : c.id));
