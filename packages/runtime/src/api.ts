@@ -53,6 +53,21 @@ export interface Conn {
   readonly id: number;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** Its row in the process's write-window table (io/write-windows.ts); -1 or absent: none. */
+  readonly row?: number;
+}
+
+/**
+ * What a write does once a connection holds more unflushed bytes than the io write limit (4 MiB): 'close'
+ * destroys the connection (right for byte streams such as HTTP, where a lost write corrupts what follows);
+ * 'drop' drops that write and keeps the connection (right for whole messages a reader can miss, such as game
+ * state frames). Either way `io.write` returns false and memory stays bounded.
+ */
+export type OverflowPolicy = 'close' | 'drop';
+
+export interface RegisterOptions {
+  /** Default 'close'. */
+  readonly overflow?: OverflowPolicy;
 }
 
 /** How a flow ended, as seen by the source that started it. Never rejects. */

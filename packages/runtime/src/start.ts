@@ -10,6 +10,8 @@ import type { RuntimeCore, RuntimeInstance, RuntimeOptions, ThreadsModule, Worke
 import { implementationHref, loadImplementation } from './core/implementation.ts';
 import { AddressBook, bind } from './core/listen.ts';
 import { SharedBuffers } from './core/shared-buffers.ts';
+import { registry, WRITE_WINDOWS_BUFFER } from './io/index.ts';
+import { DEFAULT_WINDOW_ROWS, WriteWindows } from './io/write-windows.ts';
 import { codes, FluxError, FluxFlowError, messageOf } from './errors.ts';
 import { startEvent } from './event/runtime.ts';
 import { buildPlan } from './plan/build.ts';
@@ -86,6 +88,9 @@ export async function start(opts: StartOptions): Promise<FluxServer> {
   const plan = buildPlan(opts.ir, impl, { elideSyncLocks: opts.runtime === 'event' ? true : opts.runtime === 'workers' ? 'session' : false });
   const options = opts.options ?? {};
   const shared = new SharedBuffers(true);
+  // Every thread's io counts cross-thread writes here (io/write-windows.ts); workers find it among the buffers.
+  const windows = new WriteWindows(shared.get(WRITE_WINDOWS_BUFFER, WriteWindows.byteLength(DEFAULT_WINDOW_ROWS)));
+  registry.setWriteWindows(windows);
   if (impl.setup !== undefined) {
     const ctx: SetupContext = {
       runtime: opts.runtime,
@@ -203,8 +208,15 @@ export async function start(opts: StartOptions): Promise<FluxServer> {
       const deadline = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, deadlineMs);
       });
+      const until = Date.now() + deadlineMs;
       await Promise.race([Promise.all([flowsDone, ...sourceRuns, instance.drain?.(deadlineMs)]), deadline]);
       clearTimeout(timer);
+      // What flows wrote is still on its way to slow readers: let it reach the kernel, up to the deadline.
+      await registry.flushed(until);
+      const cut = registry.unflushed();
+      if (cut > 0) {
+        reportError(new FluxError(codes.STOPPED, `stopped at the deadline (${deadlineMs} ms) with ${cut} connection(s) still sending: those responses were cut`));
+      }
       await instance.close();
       addresses.close(new FluxError(codes.STOPPED, 'the server stopped'));
     })();

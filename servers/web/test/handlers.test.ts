@@ -10,8 +10,15 @@ import type { Request } from '../src/types.ts';
 class RecordingTransport implements IoTransport {
   readonly local = true;
   readonly calls: { op: string; data?: string }[] = [];
-  write(_conn: Conn, data: string | Uint8Array): void {
+  write(_conn: Conn, data: string | Uint8Array): boolean {
     this.calls.push({ op: 'write', data: Buffer.from(data).toString('latin1') });
+    return true;
+  }
+  async drained(): Promise<boolean> {
+    return true;
+  }
+  connected(): boolean {
+    return true;
   }
   end(_conn: Conn, data?: string | Uint8Array): void {
     this.calls.push({ op: 'end', data: data === undefined ? undefined : Buffer.from(data).toString('latin1') });

@@ -11,7 +11,7 @@
  */
 
 import type { Socket } from 'node:net';
-import type { Conn } from '../api.ts';
+import type { Conn, RegisterOptions } from '../api.ts';
 import { codes, FluxError } from '../errors.ts';
 import { ConnectionRegistry } from './registry.ts';
 import type { IoTransport } from './transport.ts';
@@ -37,18 +37,35 @@ function mainOnly(what: string): void {
 }
 
 export const io = {
-  /** Adds a socket to the registry and returns its cloneable handle. Main thread only (sources). */
-  register(socket: Socket): Conn {
+  /** Adds a socket to the registry and returns its cloneable handle. Where sockets live only (sources). */
+  register(socket: Socket, options?: RegisterOptions): Conn {
     mainOnly('register');
-    return registry.register(socket);
+    return registry.register(socket, options);
   },
   /** The socket behind a handle, or undefined once it closed. Main thread only. */
   socket(conn: Conn): Socket | undefined {
     mainOnly('socket');
     return registry.socket(conn);
   },
-  write(conn: Conn, data: string | Uint8Array): void {
-    transport.write(conn, data);
+  /**
+   * Writes to the connection, from any thread. Returns false once the connection holds a write window (64 KiB)
+   * or more that its socket has not flushed: a writer with more to send awaits `io.drained(conn)` first (the
+   * same on every runtime). Also false when the connection is gone, or when the write went past the write limit
+   * (4 MiB unflushed) and the connection's overflow policy dropped it or closed the connection.
+   */
+  write(conn: Conn, data: string | Uint8Array): boolean {
+    return transport.write(conn, data);
+  },
+  /**
+   * Resolves true once the connection is below its write window again, false once it is gone (or after
+   * `timeoutMs` with the window still full: a reader that stopped reading).
+   */
+  drained(conn: Conn, timeoutMs?: number): Promise<boolean> {
+    return transport.drained(conn, timeoutMs);
+  },
+  /** Whether the connection is still open, as far as this thread can tell. */
+  connected(conn: Conn): boolean {
+    return transport.connected(conn);
   },
   end(conn: Conn, data?: string | Uint8Array): void {
     transport.end(conn, data);
@@ -64,5 +81,9 @@ export const io = {
   },
 };
 
+/** The name under which `start` shares the process's write-window table with every thread. */
+export const WRITE_WINDOWS_BUFFER = 'flux.io.write-windows';
+
 export type { IoTransport } from './transport.ts';
-export { ConnectionRegistry } from './registry.ts';
+export { ConnectionRegistry, WRITE_LIMIT, WRITE_WINDOW } from './registry.ts';
+export { WriteWindows } from './write-windows.ts';

@@ -12,7 +12,7 @@ import { loadImplementation } from '../core/implementation.ts';
 import { SharedBuffers } from '../core/shared-buffers.ts';
 import type { FluxFlowError } from '../errors.ts';
 import { Interpreter } from '../flow/interpreter.ts';
-import { setIoTransport } from '../io/index.ts';
+import { setIoTransport, WRITE_WINDOWS_BUFFER, WriteWindows } from '../io/index.ts';
 import { buildPlan } from '../plan/build.ts';
 import { LockMemoryView } from '../shared/lock-memory.ts';
 import { systemClock } from '../stats/clock.ts';
@@ -40,7 +40,8 @@ function sendOutcome(id: number, outcome: FlowOutcome): void {
 }
 
 async function boot(): Promise<void> {
-  setIoTransport(new ForwardingTransport(outbox));
+  const windowsBuffer = init.shared[WRITE_WINDOWS_BUFFER];
+  setIoTransport(new ForwardingTransport(outbox, windowsBuffer === undefined ? null : new WriteWindows(windowsBuffer)));
   const impl = await loadImplementation(init.implementationUrl);
   const plan = buildPlan(init.ir, impl, { elideSyncLocks: false });
   const shared = new SharedBuffers(false, init.shared);

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { FlowOutcome } from '../api.ts';
 import { FluxFlowError, type FluxError } from '../errors.ts';
-import { getIoTransport } from '../io/index.ts';
+import { registry } from '../io/index.ts';
 import type { StatsSnapshot } from '../stats/snapshot.ts';
 import { Errors } from './errors.ts';
 import { applyIo } from './io-forward.ts';
@@ -138,7 +138,7 @@ export class WorkerHost {
           this.onDone(a as number, outcomeOf(kind, b));
           return;
         case IO:
-          applyIo(getIoTransport(), a as IoOp, b as number, c as string | Uint8Array | undefined);
+          applyIo(registry, a as IoOp, b as number, c as string | Uint8Array | undefined);
           return;
         case READY:
           this.threadId = a as number;

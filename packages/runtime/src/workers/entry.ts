@@ -13,7 +13,7 @@ import { loadImplementation } from '../core/implementation.ts';
 import { bind } from '../core/listen.ts';
 import { SharedBuffers } from '../core/shared-buffers.ts';
 import { codes, FluxError, FluxFlowError, messageOf } from '../errors.ts';
-import { registry, setIoTransport } from '../io/index.ts';
+import { registry, setIoTransport, WRITE_WINDOWS_BUFFER, WriteWindows } from '../io/index.ts';
 import { buildPlan } from '../plan/build.ts';
 import type { PlanSource } from '../plan/plan.ts';
 import { LockMemoryView } from '../shared/lock-memory.ts';
@@ -76,7 +76,10 @@ async function boot(): Promise<void> {
   const plan = buildPlan(init.ir, impl, { elideSyncLocks: 'session' });
   const shared = new SharedBuffers(false, init.shared);
   registry.setIdAllocator(connIdAllocator(init.connIds, init.threadIndex));
-  setIoTransport(new OwnerTransport(registry, init.threadIndex, (op, id, data) => outbox.post(IO, op, id, data)));
+  const windowsBuffer = init.shared[WRITE_WINDOWS_BUFFER];
+  const windows = windowsBuffer === undefined ? null : new WriteWindows(windowsBuffer, init.threadIndex * 4096);
+  registry.setWriteWindows(windows);
+  setIoTransport(new OwnerTransport(registry, init.threadIndex, (op, id, data) => outbox.post(IO, op, id, data), windows));
   if (impl.setup !== undefined) {
     const ctx: SetupContext = {
       runtime: init.runtime,
@@ -178,8 +181,15 @@ async function boot(): Promise<void> {
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, deadlineMs);
     });
+    const until = Date.now() + deadlineMs;
     await Promise.race([Promise.all([...sourceRuns, flows.whenIdle()]), deadline]);
     clearTimeout(timer);
+    // What flows wrote is still on its way to slow readers: let it reach the kernel, up to the deadline.
+    await registry.flushed(until);
+    const cut = registry.unflushed();
+    if (cut > 0) {
+      reportError(new FluxError(codes.STOPPED, `worker ${init.threadIndex} stopped at the deadline with ${cut} connection(s) still sending: those responses were cut`));
+    }
     outbox.post(STOPPED, flows.inFlight);
   };
 

@@ -14,7 +14,8 @@
 
 import { FluxError } from '../errors.ts';
 import type { RuntimeCore, RuntimeInstance, RuntimeOptions } from '../core/core.ts';
-import { getIoTransport, registry, setIoTransport } from '../io/index.ts';
+import { getIoTransport, registry, setIoTransport, WRITE_WINDOWS_BUFFER, WriteWindows } from '../io/index.ts';
+import { DEFAULT_WINDOW_ROWS } from '../io/write-windows.ts';
 import { applyIo } from '../threads/io-forward.ts';
 import { cloneableOptions } from '../threads/options.ts';
 import { threadCodes } from '../threads/errors.ts';
@@ -75,7 +76,8 @@ export async function startWorkers(core: RuntimeCore, options: RuntimeOptions): 
     if (owner === mainSlot) applyIo(registry, op, id, data);
     else workers[owner]?.post(IO, op, id, data);
   };
-  const previousTransport = setIoTransport(new OwnerTransport(registry, mainSlot, forward));
+  const windows = new WriteWindows(core.shared.get(WRITE_WINDOWS_BUFFER, WriteWindows.byteLength(DEFAULT_WINDOW_ROWS)));
+  const previousTransport = setIoTransport(new OwnerTransport(registry, mainSlot, forward, windows));
   registry.setIdAllocator(connIdAllocator(connIds, mainSlot));
   const restoreIo = (): void => {
     setIoTransport(previousTransport);

@@ -3,7 +3,9 @@ import { once } from 'node:events';
 import { createServer, connect, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import type { Conn } from '../../src/api.ts';
-import { ConnectionRegistry } from '../../src/io/registry.ts';
+import { ConnectionRegistry, WRITE_LIMIT, WRITE_WINDOW } from '../../src/io/registry.ts';
+import { WriteWindows } from '../../src/io/write-windows.ts';
+import { applyIo, forwardDrained, forwardWrite } from '../../src/threads/io-forward.ts';
 import { getIoTransport, io, registry, setIoTransport, type IoTransport } from '../../src/io/index.ts';
 
 /** A connected pair over 127.0.0.1: the server side socket and the client. */
@@ -27,7 +29,7 @@ describe('io', () => {
     const { server, client, close } = await socketPair();
     try {
       const conn = reg.register(server);
-      assert.deepEqual(Object.keys(conn).sort(), ['id', 'remoteAddress', 'remotePort']);
+      assert.deepEqual(Object.keys(conn).sort(), ['id', 'remoteAddress', 'remotePort', 'row']);
       assert.equal(conn.remoteAddress, '127.0.0.1');
       assert.deepEqual(structuredClone(conn), conn, 'a Conn is cloneable');
       client.setEncoding('utf8');
@@ -75,7 +77,9 @@ describe('io', () => {
     const seen: string[] = [];
     const remote: IoTransport = {
       local: false,
-      write: (c, d) => void seen.push(`write ${c.id} ${String(d)}`),
+      write: (c, d) => seen.push(`write ${c.id} ${String(d)}`) > 0,
+      drained: async () => true,
+      connected: () => true,
       end: (c) => void seen.push(`end ${c.id}`),
       destroy: (c) => void seen.push(`destroy ${c.id}`),
       cork: () => {},
@@ -94,6 +98,89 @@ describe('io', () => {
       assert.throws(() => io.register({} as Socket), { code: 'FLUX_ERR_IO_NOT_MAIN' });
     } finally {
       setIoTransport(previous);
+    }
+  });
+});
+
+describe('io backpressure', () => {
+  const chunk = Buffer.alloc(16 * 1024, 1);
+
+  it('write returns false at the window; drained resolves once the reader catches up', async () => {
+    const reg = new ConnectionRegistry();
+    const { server, client, close } = await socketPair();
+    try {
+      client.pause();
+      const conn = reg.register(server);
+      let writes = 0;
+      while (reg.write(conn, chunk)) writes++;
+      assert.ok(server.writableLength >= WRITE_WINDOW, 'false only once the window is full');
+      assert.ok(writes < 1000, 'the kernel buffers are finite');
+      const drained = reg.drained(conn);
+      client.resume();
+      assert.equal(await drained, true);
+      assert.ok(server.writableLength < WRITE_WINDOW);
+    } finally {
+      client.destroy();
+      close();
+    }
+  });
+
+  it('past the write limit a connection drops writes or closes, by its policy; memory stays bounded', async () => {
+    for (const overflow of ['drop', 'close'] as const) {
+      const reg = new ConnectionRegistry();
+      const { server, client, close } = await socketPair();
+      try {
+        client.pause();
+        const conn = reg.register(server, { overflow });
+        for (let i = 0; i < 2 * WRITE_LIMIT / chunk.length; i++) reg.write(conn, chunk);
+        assert.ok(reg.overflows > 0, `${overflow}: the limit was reached`);
+        if (overflow === 'drop') {
+          assert.equal(server.destroyed, false);
+          assert.ok(server.writableLength <= WRITE_LIMIT + chunk.length, 'never more than the limit plus one write');
+        } else {
+          assert.equal(server.destroyed, true);
+          assert.equal(await reg.drained(conn), false, 'a closed connection is never drained');
+        }
+      } finally {
+        client.destroy();
+        close();
+      }
+    }
+  });
+
+  it('writes from another thread count in the shared table until the socket flushes them', async () => {
+    const windows = WriteWindows.create(64);
+    const reg = new ConnectionRegistry();
+    reg.setWriteWindows(windows);
+    const { server, client, close } = await socketPair();
+    try {
+      client.pause();
+      const conn = structuredClone(reg.register(server)); // as a worker sees it
+      assert.ok((conn.row ?? -1) >= 0);
+      // Posting applies the write on the owner later, as the runtimes' message batches do.
+      const posted: [number, number, string | Uint8Array | undefined][] = [];
+      const post = (op: number, id: number, data: string | Uint8Array | undefined) => void posted.push([op, id, data]);
+      let room = true;
+      let writes = 0;
+      while (room && writes < 1000) {
+        room = forwardWrite(windows, conn, chunk, false, post);
+        writes++;
+      }
+      assert.equal(room, false);
+      assert.equal(windows.pending(conn.row!), writes * chunk.length, 'counted before anything reached the socket');
+      for (const [op, id, data] of posted.splice(0)) applyIo(reg, op as never, id, data);
+      const drained = forwardDrained(windows, conn);
+      client.resume();
+      assert.equal(await drained, true);
+      assert.ok(windows.pending(conn.row!) < WRITE_WINDOW);
+      client.destroy();
+      await once(server, 'close');
+      assert.equal(forwardWrite(windows, conn, chunk, false, post), false, 'the connection is gone: nothing posted');
+      assert.equal(posted.length, 0);
+      assert.equal(await forwardDrained(windows, conn), false);
+    } finally {
+      client.destroy();
+      close();
     }
   });
 });

@@ -1,7 +1,7 @@
 /** Writing responses: from the cache, a redirect, a file read whole, a large file streamed from disk. */
 
 import { open } from 'node:fs/promises';
-import { io, getIoTransport } from '@flux/runtime/io/index.ts';
+import { io } from '@flux/runtime/io/index.ts';
 import type { Conn, CacheResult, LoadedFile, Request, Resource } from '../types.ts';
 import { bodyRange, decide } from '../http/conditional.ts';
 import { HttpError, webCodes } from '../http/errors.ts';
@@ -49,8 +49,9 @@ export function SendFile(conn: Conn, request: Request, file: LoadedFile): void {
 }
 
 /**
- * Streams a file too large to cache, one chunk at a time. Where the sockets are (the event runtime) it waits for
- * the socket to drain between chunks; on a worker thread writes are posted to the main thread without feedback.
+ * Streams a file too large to cache, one chunk at a time, waiting for the connection's write window between
+ * chunks (`io.drained`, the same on every runtime: memory per slow reader stays bounded wherever this runs).
+ * A reader that takes nothing for `--idle-timeout-ms` ends the stream; a connection that goes away ends it too.
  * A failure after the head went out cannot be answered: it is reported as RESPONSE_STARTED (the handler then
  * drops the connection).
  */
@@ -68,22 +69,21 @@ export async function StreamFile(conn: Conn, request: Request, resource: Resourc
       send(conn, request, Buffer.from(head, 'latin1'));
       return;
     }
-    io.write(conn, Buffer.from(head, 'latin1'));
+    let room = io.write(conn, Buffer.from(head, 'latin1'));
     started = true;
-    const socket = getIoTransport().local ? io.socket(conn) : undefined;
     const stallMs = state().options.idleTimeoutMs;
     let position = start;
     while (position < end) {
+      if (!room && !(await io.drained(conn, stallMs))) {
+        if (io.connected(conn)) throw new Error('client stopped reading');
+        return; // the client went away: nothing left to send to
+      }
       const length = Math.min(STREAM_CHUNK, end - position);
       const chunk = Buffer.allocUnsafeSlow(length);
       const { bytesRead } = await handle.read(chunk, 0, length, position);
       if (bytesRead === 0) throw new Error(`${resource.path} shrank while being sent`);
-      io.write(conn, bytesRead === length ? chunk : chunk.subarray(0, bytesRead));
+      room = io.write(conn, bytesRead === length ? chunk : chunk.subarray(0, bytesRead));
       position += bytesRead;
-      if (socket !== undefined) {
-        if (socket.destroyed) return;
-        if (socket.writableNeedDrain) await drained(socket, stallMs);
-      }
     }
     if (!request.keepAlive) io.end(conn);
   } catch (error) {
@@ -94,21 +94,3 @@ export async function StreamFile(conn: Conn, request: Request, resource: Resourc
   }
 }
 
-/** Resolves when `socket` drains or closes; rejects when it stays full for `stallMs`. */
-function drained(socket: import('node:net').Socket, stallMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      socket.off('drain', done);
-      socket.off('close', done);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      socket.off('drain', done);
-      socket.off('close', done);
-      reject(new Error('client stopped reading'));
-    }, stallMs);
-    socket.once('drain', done);
-    socket.once('close', done);
-  });
-}
