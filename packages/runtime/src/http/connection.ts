@@ -9,6 +9,7 @@
  *   busy      a flow is answering the current request               no deadline (the server's own time)
  *   draining  the client is not reading its responses; waiting      deadline: idle timeout  -> destroy
  *   closing   our side is ended; reading and dropping what arrives  deadline: linger        -> destroy
+ *             (while our responses are still going out: idle timeout, renewed while the reader makes progress)
  */
 
 import type { Socket } from 'node:net';
@@ -50,6 +51,8 @@ export class Connection {
   /** The connection closes once the current request is answered. */
   private closeAfter = false;
   private stopping = false;
+  /** While closing: bytes of our responses not yet flushed when last looked at (0: all out). */
+  private unflushed = 0;
   /** Inside `emit`: a flow that ends at once leaves its outcome in `endedAtOnce` for `startNext`. */
   private emitting = false;
   private endedAtOnce: FlowOutcome | undefined = undefined;
@@ -70,6 +73,15 @@ export class Connection {
   /** Called by the server's timer sweep. */
   checkDeadline(now: number): void {
     if (this.deadline === 0 || now < this.deadline) return;
+    if (this.state === 'closing' && this.unflushed > 0) {
+      // Still sending what was answered: a reader that makes progress gets more time, one that stalls does not.
+      const left = this.socket.writableLength;
+      if (left > 0 && left < this.unflushed) {
+        this.unflushed = left;
+        this.deadline = now + this.limits.idleTimeoutMs;
+        return;
+      }
+    }
     switch (this.state) {
       case 'head':
         this.reject(408);
@@ -86,8 +98,10 @@ export class Connection {
   stop(): void {
     this.stopping = true;
     if (this.state === 'busy') this.closeAfter = true;
-    else if (this.state === 'closing') this.socket.destroy();
-    else this.close();
+    // Closing and done sending: only waiting for the client to hang up. Still sending: let it finish.
+    else if (this.state === 'closing') {
+      if (this.unflushed === 0) this.socket.destroy();
+    } else this.close();
   }
 
   /** The client finished sending: answer what is in progress (or already buffered), then close. */
@@ -257,8 +271,19 @@ export class Connection {
     const socket = this.socket;
     this.state = 'closing';
     this.buffer = EMPTY;
-    this.deadline = Date.now() + this.limits.lingerMs;
     if (!socket.writableEnded) socket.end();
     if (socket.isPaused()) socket.resume();
+    const left = socket.writableLength;
+    if (left === 0) {
+      this.deadline = Date.now() + this.limits.lingerMs;
+      return;
+    }
+    // The linger starts once the responses are out: a slow reader of a large answer is not cut off after it.
+    this.unflushed = left;
+    this.deadline = Date.now() + this.limits.idleTimeoutMs;
+    socket.once('finish', () => {
+      this.unflushed = 0;
+      this.deadline = Date.now() + this.limits.lingerMs;
+    });
   }
 }
