@@ -1,17 +1,32 @@
 /**
  * Admission control: when the runtime refuses a flow, the program's Page handler answers 503 with Retry-After
- * and the connection closes. (Under `event` nothing is ever refused: every flow runs on the main thread.)
+ * and the connection closes. (Under `event` nothing is ever refused: every flow runs on the main thread. Under
+ * `thread` a connection waits for a worker, and is refused only when the wait queue is full or the wait too long.)
  */
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { registry } from '@flux/runtime/io/index.ts';
+import { kCore, kInstance } from '@flux/runtime/symbols.ts';
+import type { ThreadInstance } from '@flux/runtime/threads/thread.ts';
+import { HOLD } from './fixtures/faulty-web.ts';
 import { startWeb } from '../src/server.ts';
 import { makeFixture, type Fixture } from './helpers/fixture.ts';
 import { RawClient } from './helpers/raw-client.ts';
 import { RUNTIMES } from './helpers/runtimes.ts';
 
 const request = (path: string) => `GET ${path} HTTP/1.1\r\nHost: t\r\n\r\n`;
+
+/** Polls `condition` every 10 ms; rejects after `ms`. */
+async function waitFor(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 describe('overload', () => {
   let fx: Fixture;
@@ -21,25 +36,65 @@ describe('overload', () => {
   after(() => fx.remove());
 
   if (RUNTIMES.includes('thread')) {
-    test('thread: a connection beyond --max-threads gets 503 with Retry-After; the others are served', async () => {
-      // A long idle timeout: the first connection must stay open (and keep the worker) however slow the machine is.
-      const web = await startWeb({ runtime: 'thread', maxThreads: 1, options: { root: fx.root, idleTimeoutMs: 60_000 } });
+    test('thread: connections beyond --max-threads wait for a worker; every request is answered 200', async () => {
+      const web = await startWeb({ runtime: 'thread', maxThreads: 1, threads: 1, options: { root: fx.root, idleTimeoutMs: 60_000 } });
       try {
+        // Keep-alive connections, all open at once, each answered in turn by the one worker.
+        const clients = await Promise.all(Array.from({ length: 12 }, () => RawClient.open(web.port)));
+        for (const round of ['/hello.txt', '/digits.txt']) {
+          for (const c of clients) c.write(request(round));
+          const statuses = await Promise.all(clients.map(async (c) => (await c.response()).status));
+          assert.deepEqual(statuses, clients.map(() => 200), `round ${round}`);
+        }
+        // Idle keep-alive connections hold no worker: a new connection is served.
+        const late = await RawClient.open(web.port);
+        late.write(request('/hello.txt'));
+        assert.equal((await late.response()).status, 200);
+        for (const c of [...clients, late]) c.close();
+        const stats = await web.server.stats();
+        assert.equal(stats.figures['workersStarted'], 1);
+        assert.equal(stats.flows.overload, 0);
+      } finally {
+        await web.stop();
+      }
+    });
+
+    test('thread: a connection that finds the wait queue full gets 503 with Retry-After; the others are served', async () => {
+      await writeFile(join(fx.root, 'hold.txt'), 'held\n');
+      const web = await startWeb({
+        runtime: 'thread',
+        maxThreads: 1,
+        threads: 1,
+        queueLimit: 1,
+        implementation: new URL('./fixtures/faulty-web.ts', import.meta.url),
+        options: { root: fx.root, idleTimeoutMs: 60_000 },
+      });
+      const hold = new Int32Array(web.server[kCore].shared.get(HOLD.name, HOLD.bytes));
+      const instance = web.server[kInstance] as ThreadInstance;
+      try {
+        // The first connection's request holds the only worker; the second waits for it (the queue holds one).
         const first = await RawClient.open(web.port);
-        first.write(request('/hello.txt'));
-        assert.equal((await first.response()).status, 200);
-        // The first connection's session keeps the only worker while it stays open.
+        first.write(request('/hold.txt'));
+        await waitFor(() => instance.liveWorkers === 1, 'the first request to take the worker');
         const second = await RawClient.open(web.port);
         second.write(request('/hello.txt'));
-        const refused = await second.response();
+        await waitFor(() => instance.waitingOwners === 1, 'the second request to wait');
+        const third = await RawClient.open(web.port);
+        third.write(request('/hello.txt'));
+        const refused = await third.response();
         assert.equal(refused.status, 503);
         assert.equal(refused.headers['retry-after'], '1');
         assert.equal(refused.headers.connection, 'close');
-        await second.waitClosed();
-        first.write(request('/digits.txt'));
-        assert.equal((await first.response()).status, 200, 'the admitted connection still works');
+        await third.waitClosed();
+        Atomics.store(hold, 0, 1);
+        Atomics.notify(hold, 0);
+        assert.equal((await first.response()).body.toString(), 'held\n');
+        assert.equal((await second.response()).status, 200, 'the waiting connection was served');
         first.close();
+        second.close();
       } finally {
+        Atomics.store(hold, 0, 1);
+        Atomics.notify(hold, 0);
         await web.stop();
       }
     });

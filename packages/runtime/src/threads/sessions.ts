@@ -1,8 +1,11 @@
 /**
  * Sessions on the main thread: key -> record. A record lives from the session's first flow until the session
  * has ended (SourceContext.endSession) and its flows have finished; then `onClose` frees what it holds (its
- * slot in the shared session table, and under `thread` its worker). A flow arriving for a key whose session
- * has ended starts a new session: the old record drains on its own.
+ * slot in the shared session table, and under `thread` the worker it has, which goes on to serve others). A flow
+ * arriving for a key whose session has ended starts a new session: the old record drains on its own.
+ *
+ * What a session owns across its flows lives here and in shared memory (its slot's lock words), never in a worker:
+ * under `thread` a session's flows may run on one worker, then (after a pause with none running) on another.
  */
 
 import type { SessionKey } from '../api.ts';
@@ -17,7 +20,7 @@ export interface SessionRecord<Extra> {
   readonly token: SessionToken;
   flows: number;
   ended: boolean;
-  /** Runtime-specific state (the session's worker under `thread`). */
+  /** Runtime-specific state (under `thread`: the worker it has now, if any, and its flows waiting for one). */
   readonly extra: Extra;
 }
 
