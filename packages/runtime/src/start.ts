@@ -197,19 +197,22 @@ export async function start(opts: StartOptions): Promise<FluxServer> {
   let stopped: Promise<void> | null = null;
   const stop = (stopOptions: StopOptions = {}): Promise<void> => {
     stopped ??= (async () => {
-      stopping = true;
       abort.abort();
       const deadlineMs = stopOptions.deadlineMs ?? 5000;
-      const flowsDone = new Promise<void>((resolve) => {
-        if (inFlight === 0) resolve();
-        else onIdle = resolve;
-      });
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, deadlineMs);
       });
       const until = Date.now() + deadlineMs;
-      await Promise.race([Promise.all([flowsDone, ...sourceRuns, instance.drain?.(deadlineMs)]), deadline]);
+      // Sources stop taking new work (no new connections) and return; what they had already taken (a request
+      // already in a socket) still starts its flow. Only then are new flows refused, and the running ones awaited.
+      await Promise.race([Promise.all([...sourceRuns, instance.drain?.(deadlineMs)]), deadline]);
+      stopping = true;
+      const flowsDone = new Promise<void>((resolve) => {
+        if (inFlight === 0) resolve();
+        else onIdle = resolve;
+      });
+      await Promise.race([flowsDone, deadline]);
       clearTimeout(timer);
       // What flows wrote is still on its way to slow readers: let it reach the kernel, up to the deadline.
       await registry.flushed(until);

@@ -101,6 +101,10 @@ export class Connection {
     // Closing and done sending: only waiting for the client to hang up. Still sending: let it finish.
     else if (this.state === 'closing') {
       if (this.unflushed === 0) this.socket.destroy();
+    } else if (this.state === 'idle' && this.buffer.length === 0) {
+      // A request may already sit in the socket, unread (this thread was busy): answer it if it comes within
+      // the linger time (it closes the connection after), else close then.
+      this.deadline = Date.now() + this.limits.lingerMs;
     } else this.close();
   }
 

@@ -174,15 +174,17 @@ async function boot(): Promise<void> {
   }
 
   const stop = async (deadlineMs: number): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
+    if (abort.signal.aborted) return;
     abort.abort();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, deadlineMs);
     });
     const until = Date.now() + deadlineMs;
-    await Promise.race([Promise.all([...sourceRuns, flows.whenIdle()]), deadline]);
+    // As in start.ts: sources return first (what they had taken still starts flows), then new flows are refused.
+    await Promise.race([Promise.all(sourceRuns), deadline]);
+    stopping = true;
+    await Promise.race([flows.whenIdle(), deadline]);
     clearTimeout(timer);
     // What flows wrote is still on its way to slow readers: let it reach the kernel, up to the deadline.
     await registry.flushed(until);
