@@ -120,18 +120,42 @@ if (want('pool')) {
   });
 }
 
+/** Waits until the runtime has ended its idle workers (`threadIdleMs` 1), so that the next flow starts one. */
+async function noWorkers(rt: ThreadInstance): Promise<void> {
+  while (rt.liveWorkers > 0) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
 if (want('thread')) {
   line('\n# one flow through thread (trivial one-node flow)');
-  await withThread({ maxThreads: 4 }, async (rt) => {
-    await measure('thread: flow without a session (worker start + flow + end)', (ops) => flows(rt, LOOSE, 'echo', ops, 1), { ops: 5, runs: 9, warmup: 1 });
-    let session = 1;
-    await measure('thread: first flow of a new session (worker start + flow)', async (ops) => {
+  // threadIdleMs 1: a worker ends as soon as it is idle, so each of these flows starts one (the wait for the
+  // previous worker to end is outside the timed part only between runs; within a run it is counted).
+  await withThread({ maxThreads: 4, threadIdleMs: 1 }, async (rt) => {
+    await measure('thread: flow without a session, worker start each (start + flow + end)', async (ops) => {
       for (let i = 0; i < ops; i++) {
+        await noWorkers(rt);
+        await outcome(rt.dispatch(LOOSE, ['echo', i, 0], undefined));
+      }
+    }, { ops: 5, runs: 9, warmup: 1 });
+    let session = 1;
+    await measure('thread: first flow of a new session, worker start each (start + flow)', async (ops) => {
+      for (let i = 0; i < ops; i++) {
+        await noWorkers(rt);
         const key = session++;
         await outcome(rt.dispatch(DRIVE, ['echo', i, key], key));
         rt.endSession(key);
       }
     }, { ops: 5, runs: 9, warmup: 1 });
+  });
+  await withThread({ maxThreads: 4 }, async (rt) => {
+    let session = 1_000_000;
+    await outcome(rt.dispatch(DRIVE, ['echo', 0, 0], 0));
+    await measure('thread: first flow of a new session, the worker of an ended one reused', async (ops) => {
+      for (let i = 0; i < ops; i++) {
+        const key = session++;
+        await outcome(rt.dispatch(DRIVE, ['echo', i, key], key));
+        rt.endSession(key);
+      }
+    }, { ops: 2000, runs: 9, warmup: 2 });
     await outcome(rt.dispatch(DRIVE, ['echo', 0, 0], 0));
     await measure('thread: later flow of a session, one at a time', (ops) => flows(rt, DRIVE, 'echo', ops, 1, 0), { ops: 2000, runs: 9, warmup: 2 });
     rt.endSession(0);
@@ -142,8 +166,9 @@ if (want('start')) {
   line('\n# worker start: new Worker -> setup done on the worker (thread runtime, one at a time)');
   for (const compileCache of [true, false]) {
     const samples: number[] = [];
-    await withThread({ maxThreads: 1, compileCache }, async (rt) => {
+    await withThread({ maxThreads: 1, compileCache, threadIdleMs: 1 }, async (rt) => {
       for (let i = 0; i < 11; i++) {
+        await noWorkers(rt); // so that each flow starts a worker
         await outcome(rt.dispatch(LOOSE, ['echo', i, 0], undefined));
         const stats = await rt.stats();
         samples.push(stats.figures['workerStartMsMean']! * stats.figures['workersStarted']!);
