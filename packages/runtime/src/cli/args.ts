@@ -50,7 +50,7 @@ export function usage(defaults: Readonly<Record<string, OptionValue>>): string {
   const lines = [
     'options:',
     '  --runtime <event|threadpool|thread|workers>  runtime to run the program on (default event)',
-    '  --threads <n>                        worker threads (threadpool, workers)',
+    '  --threads <n>                        worker threads (threadpool, workers); thread: started without waiting',
     '  --queue-limit <n>                    refuse flows beyond this many queued or running',
     '  --max-threads <n>                    most workers the thread runtime starts',
     '  --flows-per-worker <n>               flows one threadpool worker runs at once (default 64)',
