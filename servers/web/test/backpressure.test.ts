@@ -37,7 +37,9 @@ interface Launched {
 }
 
 async function launch(runtime: string, root: string): Promise<Launched> {
-  const child = spawn(process.execPath, [SERVE, '--runtime', runtime, '--port', '0', '--root', root, '--threads', '2', '--stop-deadline-ms', '20000'], {
+  // Under `thread`, --threads is how many workers start without waiting: four, one per reader below.
+  const threads = runtime === 'thread' ? '4' : '2';
+  const child = spawn(process.execPath, [SERVE, '--runtime', runtime, '--port', '0', '--root', root, '--threads', threads, '--stop-deadline-ms', '20000'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -140,10 +142,11 @@ describe('slow readers and graceful stop', () => {
     test(`${runtime}: four stalled readers of a 300 MB file cost bounded memory; vanishing readers free it`, async () => {
       const server = await launch(runtime, root);
       try {
-        // Four keep-alive connections, each answered once first: under `thread` each has its worker from here
-        // on, so what grows below is what the server buffers for readers that stop reading, not threads.
+        // Four keep-alive connections, each answered once first, at the same time: under `thread` each starts a
+        // worker and keeps it for its next flow (nobody else needs it), so what grows below is what the server
+        // buffers for readers that stop reading, not threads.
         const readers = await Promise.all([1, 2, 3, 4].map(() => openConnection(server.port)));
-        for (const r of readers) await exchange(r, '/small.txt');
+        await Promise.all(readers.map((r) => exchange(r, '/small.txt')));
         const idle = rssOf(server.child.pid!);
         for (const r of readers) r.write('GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n'); // and never read
         // Long enough for a server without backpressure to read hundreds of MB into memory.
