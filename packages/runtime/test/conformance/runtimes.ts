@@ -6,10 +6,10 @@ export interface ConformanceRuntime {
   /**
    * Volume tests (many flows at once) emit through the fixtures' `...Lane` sources instead of the plain ones:
    * the same flows, with a session key the harness deals out over LANES keys (fixtures/harness.ts). Under
-   * `thread` a flow without a session starts a worker of its own (about 25 ms and 35 ms of CPU here), while a
-   * session's flows share the session's worker: with lanes, 300 flows start 4 workers, not 300, and still
-   * interleave (within a worker at their awaits, across workers in parallel), which is what the lock tests need
-   * to catch a broken lock. Most flows sent one at a time stay sessionless under every runtime.
+   * `thread` each flow without a session needs a worker to itself while it runs (a start is about 25 ms and 35 ms
+   * of CPU here), while a session's flows share the session's worker: with lanes, 300 flows run on the lanes'
+   * workers and still interleave (within a worker at their awaits, across workers in parallel), which is what the
+   * lock tests need to catch a broken lock. Most flows sent one at a time stay sessionless under every runtime.
    */
   readonly lanes: boolean;
   /** Multiplies the volume tests' flow counts. */
@@ -27,8 +27,8 @@ export const RUNTIMES: readonly ConformanceRuntime[] = [
 
 /**
  * The source a test emits through under `rt` when its flows must share threads: `name`, or its lane twin. For
- * many flows at once, and for a flow that must find the locks an earlier flow leaked (under `thread` a
- * sessionless flow's worker is retired when the flow ends, and retiring a worker releases what it held).
+ * many flows at once, and for a flow that must find the locks an earlier flow leaked (under `thread` a worker
+ * left idle is ended after `threadIdleMs`, and ending a worker releases what it held).
  */
 export function laneSource(rt: ConformanceRuntime, name: string): string {
   return rt.lanes ? `${name}Lane` : name;
