@@ -43,6 +43,12 @@ export interface StartOptions {
   readonly statsTimeoutMs?: number;
   /** threadpool, thread: workers boot with Node's on-disk compile cache (default true). */
   readonly compileCache?: boolean;
+  /** thread: the longest a session waits for a thread before its flow is refused, in ms (default 10000). */
+  readonly threadWaitMs?: number;
+  /** thread: a worker that runs no flow this long is ended, in ms (default 1000). */
+  readonly threadIdleMs?: number;
+  /** thread: how long the oldest waiting session waits before a worker past `threads` may start, in ms (default 100). */
+  readonly threadStartAfterMs?: number;
   readonly stats?: StatsOptions;
   /** Runtime errors: unhandled flow errors, failing handlers and sources. Default: printed to stderr. */
   readonly onError?: (error: FluxError) => void;
@@ -110,6 +116,9 @@ export async function start(opts: StartOptions): Promise<FluxServer> {
     maxSessions: opts.maxSessions,
     statsTimeoutMs: opts.statsTimeoutMs,
     compileCache: opts.compileCache,
+    threadWaitMs: opts.threadWaitMs,
+    threadIdleMs: opts.threadIdleMs,
+    threadStartAfterMs: opts.threadStartAfterMs,
     stats: opts.stats,
   };
   const instance = await startRuntime(core, runtimeOptions);

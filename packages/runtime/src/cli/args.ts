@@ -21,6 +21,9 @@ export interface ServerArgs {
   readonly statsTimeoutMs?: number;
   /** false with --no-compile-cache; undefined otherwise (the runtime's default, on). */
   readonly compileCache?: boolean;
+  readonly threadWaitMs?: number;
+  readonly threadIdleMs?: number;
+  readonly threadStartAfterMs?: number;
   readonly statsOut?: string;
   readonly stopDeadlineMs: number;
   readonly help: boolean;
@@ -37,6 +40,9 @@ const RUNTIME_FLAGS = [
   'max-sessions',
   'stats-timeout-ms',
   'no-compile-cache',
+  'thread-wait-ms',
+  'thread-idle-ms',
+  'thread-start-after-ms',
   'stats-out',
   'stop-deadline-ms',
   'help',
@@ -57,6 +63,9 @@ export function usage(defaults: Readonly<Record<string, OptionValue>>): string {
     '  --max-sessions <n>                   sessions with session locks open at once (threaded runtimes, default 4096)',
     '  --stats-timeout-ms <ms>              how long statistics wait for a worker (threaded runtimes, default 2000)',
     '  --no-compile-cache                   workers boot without Node\'s compile cache (threaded runtimes)',
+    '  --thread-wait-ms <ms>                thread: longest wait for a worker before 503 (default 10000)',
+    '  --thread-idle-ms <ms>                thread: a worker idle this long is ended (default 1000)',
+    '  --thread-start-after-ms <ms>         thread: wait before a worker past --threads may start (default 100)',
     '  --stats-out <file>                   write statistics as JSON there on exit',
     '  --stop-deadline-ms <ms>              how long in-flight flows may take to finish on exit (default 5000)',
   ];
@@ -77,6 +86,9 @@ export function parseServerArgs(argv: readonly string[], defaults: Readonly<Reco
     'max-sessions': { type: 'string' },
     'stats-timeout-ms': { type: 'string' },
     'no-compile-cache': { type: 'boolean' },
+    'thread-wait-ms': { type: 'string' },
+    'thread-idle-ms': { type: 'string' },
+    'thread-start-after-ms': { type: 'string' },
     'stats-out': { type: 'string' },
     'stop-deadline-ms': { type: 'string' },
     help: { type: 'boolean' },
@@ -114,6 +126,13 @@ export function parseServerArgs(argv: readonly string[], defaults: Readonly<Reco
     if (!Number.isInteger(n) || n < 1) throw new FluxError(codes.BAD_ARGUMENT, `--${flag} must be a positive integer, not "${String(raw)}"`);
     return n;
   };
+  const milliseconds = (flag: string): number | undefined => {
+    const raw = values[flag];
+    if (raw === undefined) return undefined;
+    const n = toNumber(flag, raw as string);
+    if (n < 0) throw new FluxError(codes.BAD_ARGUMENT, `--${flag} must be a number of milliseconds, not "${String(raw)}"`);
+    return n;
+  };
   const deadline = values['stop-deadline-ms'] === undefined ? 5000 : toNumber('stop-deadline-ms', values['stop-deadline-ms'] as string);
   return {
     runtime,
@@ -124,6 +143,9 @@ export function parseServerArgs(argv: readonly string[], defaults: Readonly<Reco
     maxSessions: count('max-sessions'),
     statsTimeoutMs: count('stats-timeout-ms'),
     compileCache: values['no-compile-cache'] === true ? false : undefined,
+    threadWaitMs: milliseconds('thread-wait-ms'),
+    threadIdleMs: milliseconds('thread-idle-ms'),
+    threadStartAfterMs: milliseconds('thread-start-after-ms'),
     statsOut: values['stats-out'] as string | undefined,
     stopDeadlineMs: deadline,
     help: values['help'] === true,

@@ -58,6 +58,9 @@ export async function runServer(opts: RunServerOptions): Promise<FluxServer> {
       maxSessions: args.maxSessions,
       statsTimeoutMs: args.statsTimeoutMs,
       compileCache: args.compileCache,
+      threadWaitMs: args.threadWaitMs,
+      threadIdleMs: args.threadIdleMs,
+      threadStartAfterMs: args.threadStartAfterMs,
     });
     process.stderr.write(`flux: ${ir.program} running under ${args.runtime} (pid ${process.pid})\n`);
   } catch (error) {

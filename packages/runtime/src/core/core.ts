@@ -34,6 +34,15 @@ export interface RuntimeOptions {
   readonly statsTimeoutMs?: number;
   /** Use Node's on-disk compile cache in workers (default true): workers start about twice as fast. */
   readonly compileCache?: boolean;
+  /** thread: how long a session (or a flow without one) may wait for a thread before it is refused, in ms. */
+  readonly threadWaitMs?: number;
+  /** thread: how long a worker may go without running a flow before it is ended, in ms. */
+  readonly threadIdleMs?: number;
+  /**
+   * thread: how long the oldest waiting session waits for a running worker to come free before a new worker is
+   * started for the waiting sessions, in ms (0: at once, up to `maxThreads`).
+   */
+  readonly threadStartAfterMs?: number;
 }
 
 export interface RuntimeCore {

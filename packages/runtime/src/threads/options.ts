@@ -7,19 +7,10 @@ import type { RuntimeOptions } from '../core/core.ts';
 import { Errors } from './errors.ts';
 
 /**
- * What the threaded runtimes read: RuntimeOptions, whose threads-only knobs `start` passes through, plus the
- * `thread` runtime's timings (their defaults below; given to `startThread` directly, as the tests do).
+ * What the threaded runtimes read: RuntimeOptions, whose threads-only knobs `start` passes through (defaults
+ * below), plus a hook for tests.
  */
 export interface ThreadsOptions extends RuntimeOptions {
-  /** thread: how long a session (or a flow without one) may wait for a thread before it is refused, in ms. */
-  readonly threadWaitMs?: number;
-  /** thread: how long a worker may go without running a flow before it is ended, in ms. */
-  readonly threadIdleMs?: number;
-  /**
-   * thread: how long the oldest waiting session waits for a running worker to come free before a new worker is
-   * started for the waiting sessions, in ms (0: at once, up to `maxThreads`).
-   */
-  readonly threadStartAfterMs?: number;
   /**
    * thread: whether the machine's CPUs have room for another worker (the gate on starting one past `threads`);
    * by default, whether half a core's time went idle since the last look. For tests.

@@ -37,6 +37,11 @@ describe('runServer arguments', () => {
       { flowsPerWorker: 1, maxSessions: 256, statsTimeoutMs: 500, compileCache: false },
     );
     assert.deepEqual(a.options, defaults, 'runtime flags are not server options');
+    const t = parseServerArgs(['--thread-wait-ms', '2500', '--thread-idle-ms', '0', '--thread-start-after-ms', '50'], defaults);
+    assert.deepEqual(
+      { threadWaitMs: t.threadWaitMs, threadIdleMs: t.threadIdleMs, threadStartAfterMs: t.threadStartAfterMs },
+      { threadWaitMs: 2500, threadIdleMs: 0, threadStartAfterMs: 50 },
+    );
   });
 
   it('rejects bad values of the threaded runtimes\' knobs', () => {
@@ -47,6 +52,8 @@ describe('runServer arguments', () => {
       ['--max-sessions', '-1'],
       ['--stats-timeout-ms', ''],
       ['--no-compile-cache', 'yes'],
+      ['--thread-wait-ms', '-1'],
+      ['--thread-idle-ms', 'soon'],
       ['--compile-cache'],
     ]) {
       assert.throws(() => parseServerArgs(argv, defaults), { code: 'FLUX_ERR_BAD_ARGUMENT' }, argv.join(' '));
