@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { startWeb, type RunningWeb } from '../src/server.ts';
 import type { FluxError } from '@flux/runtime';
 import { makeFixture, type Fixture } from './helpers/fixture.ts';
-import { RawClient } from './helpers/raw-client.ts';
+import { RawClient } from '@flux/runtime/test-helpers/raw-client.ts';
 import { RUNTIMES } from './helpers/runtimes.ts';
 
 const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: t\r\n\r\n`;

@@ -14,7 +14,7 @@ import type { ThreadInstance } from '@flux/runtime/threads/thread.ts';
 import { HOLD } from './fixtures/faulty-web.ts';
 import { startWeb } from '../src/server.ts';
 import { makeFixture, type Fixture } from './helpers/fixture.ts';
-import { RawClient } from './helpers/raw-client.ts';
+import { RawClient } from '@flux/runtime/test-helpers/raw-client.ts';
 import { RUNTIMES } from './helpers/runtimes.ts';
 
 const request = (path: string) => `GET ${path} HTTP/1.1\r\nHost: t\r\n\r\n`;

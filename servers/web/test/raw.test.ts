@@ -8,7 +8,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWeb, type RunningWeb } from '../src/server.ts';
 import { makeFixture, SECRET, type Fixture } from './helpers/fixture.ts';
-import { RawClient, exchange } from './helpers/raw-client.ts';
+import { RawClient, exchange } from '@flux/runtime/test-helpers/raw-client.ts';
 import { RUNTIMES } from './helpers/runtimes.ts';
 
 const HEADER_TIMEOUT_MS = 300;
