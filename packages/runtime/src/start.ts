@@ -5,17 +5,17 @@
  */
 
 import type { ProgramIR } from '@flux/compiler/ir.ts';
-import type { FlowOutcome, ListenAddress, RuntimeKind, SessionKey, SetupContext, SourceContext } from './api.ts';
+import type { FlowOutcome, ListenAddress, RuntimeKind, SetupContext, SourceContext } from './api.ts';
 import type { RuntimeCore, RuntimeInstance, RuntimeOptions, ThreadsModule, WorkersModule } from './core/core.ts';
 import { implementationHref, loadImplementation } from './core/implementation.ts';
 import { AddressBook, bind } from './core/listen.ts';
 import { SharedBuffers } from './core/shared-buffers.ts';
+import { emitters, submitter, type SubmitContext } from './core/submit.ts';
 import { registry, WRITE_WINDOWS_BUFFER } from './io/index.ts';
 import { DEFAULT_WINDOW_ROWS, WriteWindows } from './io/write-windows.ts';
 import { codes, FluxError, FluxFlowError, messageOf } from './errors.ts';
 import { startEvent } from './event/runtime.ts';
 import { buildPlan } from './plan/build.ts';
-import type { PlanSource } from './plan/plan.ts';
 import type { StatsOptions } from './stats/recorder.ts';
 import type { StatsSnapshot } from './stats/snapshot.ts';
 import { kCore, kInstance } from './symbols.ts';
@@ -132,50 +132,24 @@ export async function start(opts: StartOptions): Promise<FluxServer> {
     return outcome;
   };
 
-  /** Starts one flow of `source`: its outcome, or a promise of it when the flow waits for something. */
-  const submitter = (source: PlanSource) => {
-    const refused = (code: string, message: string): FlowOutcome => ({ status: 'error', node: source.target.name, code, message });
-    return (outputs: readonly unknown[]): FlowOutcome | Promise<FlowOutcome> => {
-      if (stopping) return refused(codes.STOPPED, 'the server is stopping');
-      let session: SessionKey | undefined;
-      if (source.sessionFn !== null) {
-        try {
-          session = source.sessionFn(...outputs);
-        } catch (error) {
-          return sessionFailed(source, error, reportError, refused);
-        }
-        if (typeof session !== 'string' && typeof session !== 'number') {
-          return sessionFailed(source, new TypeError(`returned ${typeof session}`), reportError, refused);
-        }
-      }
-      let result: FlowOutcome | Promise<FlowOutcome>;
-      try {
-        result = instance.dispatch(source.index, outputs, session);
-      } catch (error) {
-        // Only a runtime bug gets here: node code failures become outcomes inside dispatch.
-        reportError(new FluxFlowError(codes.NODE_FAILED, `dispatch failed: ${messageOf(error)}`, source.target.name, source.name, error));
-        return refused(codes.NODE_FAILED, messageOf(error));
-      }
-      if (!(result instanceof Promise)) return result;
+  const submitContext: SubmitContext = {
+    refusing: () => stopping,
+    dispatch: (source, outputs, session) => instance.dispatch(source, outputs, session),
+    reportError,
+    pending: (outcome) => {
       inFlight++;
-      return result.then(flowEnded);
-    };
+      return outcome.then(flowEnded);
+    },
   };
 
   const sourceRuns: Promise<void>[] = [];
   for (const source of plan.sources) {
     if (instance.ownSources?.has(source.index) === true) continue;
-    const submit = submitter(source);
     const ctx: SourceContext = {
       runtime: opts.runtime,
       options,
       signal: abort.signal,
-      emit: (...outputs) => Promise.resolve(submit(outputs)),
-      emitThen(done, ...outputs) {
-        const result = submit(outputs);
-        if (result instanceof Promise) result.then(done);
-        else done(result);
-      },
+      ...emitters(submitter(source, submitContext)),
       endSession: (key) => instance.endSession(key),
       thread: 'main',
       listen: (server, listenOptions) =>
@@ -243,17 +217,6 @@ export async function start(opts: StartOptions): Promise<FluxServer> {
     [kCore]: core,
     [kInstance]: instance,
   };
-}
-
-function sessionFailed(
-  source: PlanSource,
-  error: unknown,
-  reportError: (e: FluxError) => void,
-  refused: (code: string, message: string) => FlowOutcome,
-): FlowOutcome {
-  const message = `session function of source ${source.name} failed: ${messageOf(error)}`;
-  reportError(new FluxFlowError(codes.SESSION_FAILED, message, source.name, source.name, error));
-  return refused(codes.SESSION_FAILED, message);
 }
 
 async function startRuntime(core: RuntimeCore, options: RuntimeOptions): Promise<RuntimeInstance> {

@@ -8,17 +8,17 @@
 
 import type { Server } from 'node:net';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import type { FlowOutcome, ListenAddress, ListenOptions, SessionKey, SetupContext, SourceContext } from '../api.ts';
+import type { ListenAddress, ListenOptions, SetupContext, SourceContext } from '../api.ts';
 import { loadImplementation } from '../core/implementation.ts';
 import { bind } from '../core/listen.ts';
 import { SharedBuffers } from '../core/shared-buffers.ts';
 import { codes, FluxError, FluxFlowError, messageOf } from '../errors.ts';
 import { registry, setIoTransport, WRITE_WINDOWS_BUFFER, WriteWindows } from '../io/index.ts';
 import { buildPlan } from '../plan/build.ts';
-import type { PlanSource } from '../plan/plan.ts';
 import { LockMemoryView } from '../shared/lock-memory.ts';
 import { StatsRecorder } from '../stats/recorder.ts';
 import { applyIo } from '../threads/io-forward.ts';
+import { emitters, submitter, type SubmitContext } from '../core/submit.ts';
 import type { IoOp } from '../threads/protocol.ts';
 import { connIdAllocator } from './conn-ids.ts';
 import { LocalFlows } from './flows.ts';
@@ -117,46 +117,21 @@ async function boot(): Promise<void> {
     return address;
   };
 
-  const submitter = (source: PlanSource) => {
-    const refused = (code: string, message: string): FlowOutcome => ({ status: 'error', node: source.target.name, code, message });
-    return (outputs: readonly unknown[]): FlowOutcome | Promise<FlowOutcome> => {
-      if (stopping) return refused(codes.STOPPED, 'the server is stopping');
-      let session: SessionKey | undefined;
-      if (source.sessionFn !== null) {
-        try {
-          session = source.sessionFn(...outputs);
-          if (typeof session !== 'string' && typeof session !== 'number') throw new TypeError(`returned ${typeof session}`);
-        } catch (error) {
-          const message = `session function of source ${source.name} failed: ${messageOf(error)}`;
-          reportError(new FluxFlowError(codes.SESSION_FAILED, message, source.name, source.name, error));
-          return refused(codes.SESSION_FAILED, message);
-        }
-      }
-      try {
-        return flows.dispatch(source.index, outputs, session);
-      } catch (error) {
-        // Only a runtime bug gets here: node code failures become outcomes.
-        reportError(new FluxFlowError(codes.NODE_FAILED, `dispatch failed: ${messageOf(error)}`, source.target.name, source.name, error));
-        return refused(codes.NODE_FAILED, messageOf(error));
-      }
-    };
+  const submitContext: SubmitContext = {
+    refusing: () => stopping,
+    dispatch: (source, outputs, session) => flows.dispatch(source, outputs, session),
+    reportError,
   };
 
   const sourceRuns: Promise<void>[] = [];
   const everyThread = everyThreadSources(plan, impl);
   for (const source of plan.sources) {
     if (!everyThread.has(source.index)) continue;
-    const submit = submitter(source);
     const ctx: SourceContext = {
       runtime: init.runtime,
       options: init.options,
       signal: abort.signal,
-      emit: (...outputs) => Promise.resolve(submit(outputs)),
-      emitThen(done, ...outputs) {
-        const result = submit(outputs);
-        if (result instanceof Promise) result.then(done);
-        else done(result);
-      },
+      ...emitters(submitter(source, submitContext)),
       endSession: (key) => flows.endSession(key),
       thread: init.threadIndex,
       listen: (server, options) => listen(source.index, server, options),
