@@ -3,7 +3,9 @@
  * and without the per-thread response memo, and a whole flow through the event runtime (ReadRequest -> Lookup ->
  * SendCached, writing to a connection that is not there). Median of 5 rounds of N calls each.
  *
- *   node servers/web/bench/hit-path.bench.ts [--bytes 10240] [--n 200000]
+ *   node servers/web/bench/hit-path.bench.ts [--bytes 10240] [--n 200000] [--timing-every 64]
+ *
+ * `--timing-every` is the runtime's node timing sample (StatsOptions.timingSampleEvery; 0 turns it off).
  */
 
 import { mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
@@ -17,7 +19,9 @@ import { FileCache } from '../src/cache/file-cache.ts';
 import { parseRequestHead } from '../src/http/parse.ts';
 import { compileProgram, IMPLEMENTATION } from '../src/program.ts';
 
-const { values } = parseArgs({ options: { bytes: { type: 'string', default: '10240' }, n: { type: 'string', default: '200000' } } });
+const { values } = parseArgs({
+  options: { bytes: { type: 'string', default: '10240' }, n: { type: 'string', default: '200000' }, 'timing-every': { type: 'string', default: '64' } },
+});
 const bytes = Number(values.bytes);
 const n = Number(values.n);
 
@@ -55,7 +59,13 @@ const memoised = cacheWith(16 * 1024 * 1024);
 measure('lookup: response memo', () => memoised.lookup(request));
 
 const { ir } = compileProgram();
-const server = await start({ ir, implementation: IMPLEMENTATION, runtime: 'event', options: { root, port: 0, host: '127.0.0.1' } });
+const server = await start({
+  ir,
+  implementation: IMPLEMENTATION,
+  runtime: 'event',
+  stats: { timingSampleEvery: Number(values['timing-every']) },
+  options: { root, port: 0, host: '127.0.0.1' },
+});
 const instance = (server as unknown as Record<symbol, RuntimeInstance>)[kInstance]!;
 // A connection id no socket has: the response is built and handed to `io`, which drops it.
 const conn = { id: -1, remoteAddress: '', remotePort: 0 };

@@ -7,17 +7,16 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RUNTIMES } from './helpers/runtimes.ts';
+import { launchServe, type ServeProcess } from './helpers/serve-process.ts';
 
-const SERVE = fileURLToPath(new URL('../serve.ts', import.meta.url));
 const BIG = 300 * 1024 * 1024;
 const MEDIUM = 5 * 1024 * 1024;
 /** Bytes of growth allowed over idle while 4 readers hold a 300 MB download each without reading. */
@@ -30,36 +29,10 @@ function rssOf(pid: number): number {
   return Number(match[1]) * 1024;
 }
 
-interface Launched {
-  readonly child: ChildProcess;
-  readonly port: number;
-  readonly output: () => string;
-}
-
-async function launch(runtime: string, root: string): Promise<Launched> {
+function launch(runtime: string, root: string): Promise<ServeProcess> {
   // Under `thread`, --threads is how many workers start without waiting: four, one per reader below.
   const threads = runtime === 'thread' ? '4' : '2';
-  const child = spawn(process.execPath, [SERVE, '--runtime', runtime, '--port', '0', '--root', root, '--threads', threads, '--stop-deadline-ms', '20000'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL within 30 s:\n${output}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (match !== null) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-    child.once('exit', () => {
-      clearTimeout(timer);
-      reject(new Error(`exited early:\n${output}`));
-    });
-  });
-  return { child, port, output: () => output };
+  return launchServe(['--runtime', runtime, '--port', '0', '--root', root, '--threads', threads, '--stop-deadline-ms', '20000']);
 }
 
 async function stop(child: ChildProcess): Promise<number | null> {

@@ -10,17 +10,16 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { churn, openFds, residentBytes } from './helpers/churn.ts';
 import { makeFixture, type Fixture } from './helpers/fixture.ts';
 import { RUNTIMES } from './helpers/runtimes.ts';
+import { launchServe } from './helpers/serve-process.ts';
 
-const SERVE = fileURLToPath(new URL('../serve.ts', import.meta.url));
 const CONNECTIONS = 2_000;
 const IN_FLIGHT = 50;
 
@@ -45,25 +44,7 @@ function get(port: number, path: string): Promise<number> {
 }
 
 async function launch(root: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [SERVE, '--runtime', 'thread', '--port', '0', '--root', root], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL within 30 s:\n${output}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (match !== null) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-    child.once('exit', () => {
-      clearTimeout(timer);
-      reject(new Error(`exited early:\n${output}`));
-    });
-  });
-  return { child, port };
+  return launchServe(['--runtime', 'thread', '--port', '0', '--root', root]);
 }
 
 async function stop(child: ChildProcess): Promise<void> {
