@@ -8,11 +8,22 @@
  * (k = `timingSampleEvery`, default 64) reads both clocks, and per-node totals are scaled up from those calls.
  * Flow (path) durations are sampled the same way: one flow in k reads the wall clock at its start and its end
  * (a clock read costs as much as a short node on some machines), and path totals are scaled from those flows.
+ *
+ * The profile (snapshot `profile`, version 2) rides on the same samples, so it adds no clock read to an
+ * unsampled call: a timed call also goes into its node's CPU/wall histograms, a timed flow into the flow
+ * histogram and (when it takes locks) times its lock waits and holds. Exact per-call additions are counters
+ * only: emissions per source and acquisitions per lock. Inter-arrival gaps cost one clock read per sampled
+ * emission and one for the emission after it.
  */
+
+import { availableParallelism } from 'node:os';
+import type { LockUseIR } from '@flux/compiler/ir.ts';
+import type { Clock } from '../flow/env.ts';
+import { LogHistogram, type HistogramJson } from './histogram.ts';
 
 import { describePath } from '../plan/paths.ts';
 import type { Plan } from '../plan/plan.ts';
-import { emptyNodeStats, sortPaths, type NodeStats, type PathStats, type StatsSnapshot } from './snapshot.ts';
+import { emptyNodeStats, sortPaths, type LockProfile, type NodeStats, type PathStats, type ProfileStats, type StatsSnapshot } from './snapshot.ts';
 
 export interface StatsOptions {
   /**
@@ -48,6 +59,35 @@ export class StatsRecorder {
   /** A node call is timed when `(calls - 1) & timingMask` is 0 (calls counted including this one). */
   readonly timingMask: number;
 
+  // Profile (see the file comment). Histograms are created on first use.
+  /** Wall clock (epoch ms) when recording began. */
+  readonly startedAt = Date.now();
+  /** Threads that run nodes and report through this recorder (0 for a main thread that only dispatches). */
+  threads = 1;
+  readonly nodeCpuHist: (LogHistogram | null)[];
+  readonly nodeWallHist: (LogHistogram | null)[];
+  readonly nodeAsyncHist: (LogHistogram | null)[];
+  readonly sourceEmitted: Float64Array;
+  /** Clock (ms) of each source's last sampled emission. */
+  private readonly sourceSampledAt: Float64Array;
+  readonly sourceGapHist: (LogHistogram | null)[];
+  readonly lockAcquisitions: Float64Array;
+  readonly lockContended: Float64Array;
+  /** Per lock: bit 1 = taken shared (read), bit 2 = taken exclusive (write). */
+  readonly lockModes: Uint8Array;
+  readonly lockWaitHist: (LogHistogram | null)[];
+  readonly lockHoldHist: (LogHistogram | null)[];
+  readonly flowHist = new LogHistogram();
+  /** Threaded runtimes only (null elsewhere): submit to start, and one thread crossing. */
+  queueWaitHist: LogHistogram | null = null;
+  crossingHist: LogHistogram | null = null;
+  private openConnections = 0;
+  private maxOpenConnections = 0;
+  /** Integral of open connections over time (connection-ms) up to `connectionsChangedAt`. */
+  private connectionMs = 0;
+  private connectionsChangedAt = performance.now();
+  private readonly startedMono = performance.now();
+
   constructor(plan: Plan, options: StatsOptions = {}) {
     this.plan = plan;
     const n = plan.nodes.length;
@@ -71,6 +111,85 @@ export class StatsRecorder {
     const every = Math.max(0, Math.floor(options.timingSampleEvery ?? 64));
     this.timing = every > 0;
     this.timingMask = every > 1 ? 2 ** Math.ceil(Math.log2(every)) - 1 : 0;
+    this.nodeCpuHist = new Array<LogHistogram | null>(n).fill(null);
+    this.nodeWallHist = new Array<LogHistogram | null>(n).fill(null);
+    this.nodeAsyncHist = new Array<LogHistogram | null>(n).fill(null);
+    const sources = plan.sources.length;
+    this.sourceEmitted = new Float64Array(sources);
+    this.sourceSampledAt = new Float64Array(sources);
+    this.sourceGapHist = new Array<LogHistogram | null>(sources).fill(null);
+    const locks = plan.locks.length;
+    this.lockAcquisitions = new Float64Array(locks);
+    this.lockContended = new Float64Array(locks);
+    this.lockModes = new Uint8Array(locks);
+    this.lockWaitHist = new Array<LogHistogram | null>(locks).fill(null);
+    this.lockHoldHist = new Array<LogHistogram | null>(locks).fill(null);
+  }
+
+  /** 1 in this many calls/flows is timed; 0 = none. */
+  get sampleEvery(): number {
+    return this.timing ? this.timingMask + 1 : 0;
+  }
+
+  /** A timed node call: `wallMs` from call to result, `cpuUs` of its synchronous part. */
+  timedCall(id: number, wallMs: number, cpuUs: number): void {
+    this.nodeWallMs[id]! += wallMs;
+    this.nodeCpuUs[id]! += cpuUs;
+    const wallUs = wallMs * 1000;
+    (this.nodeWallHist[id] ??= new LogHistogram()).record(wallUs);
+    (this.nodeCpuHist[id] ??= new LogHistogram()).record(cpuUs);
+    (this.nodeAsyncHist[id] ??= new LogHistogram()).record(wallUs > cpuUs ? wallUs - cpuUs : 0);
+  }
+
+  /** Source `index` emitted a flow (run or refused). Every `timingMask + 1`th emission and the next are timed. */
+  emitted(index: number, clock: Clock): void {
+    const n = ++this.sourceEmitted[index]!;
+    if (!this.timing) return;
+    const closesGap = n > 1 && ((n - 2) & this.timingMask) === 0;
+    const opensGap = ((n - 1) & this.timingMask) === 0;
+    if (!closesGap && !opensGap) return;
+    const now = clock.now();
+    if (closesGap) (this.sourceGapHist[index] ??= new LogHistogram()).record((now - this.sourceSampledAt[index]!) * 1000);
+    if (opensGap) this.sourceSampledAt[index] = now;
+  }
+
+  /** A flow asked for `uses`; `contended` when it had to wait. */
+  locksAsked(uses: readonly LockUseIR[], contended: boolean): void {
+    for (let i = 0; i < uses.length; i++) {
+      const u = uses[i]!;
+      this.lockAcquisitions[u.lock]!++;
+      if (contended) this.lockContended[u.lock]!++;
+      this.lockModes[u.lock]! |= u.mode === 'write' ? 2 : 1;
+    }
+  }
+
+  /** A timed flow holds `uses` after waiting `waitMs` for them. */
+  locksWaited(uses: readonly LockUseIR[], waitMs: number): void {
+    for (let i = 0; i < uses.length; i++) (this.lockWaitHist[uses[i]!.lock] ??= new LogHistogram()).record(waitMs * 1000);
+  }
+
+  /** A timed flow held lock `lock` for `holdMs`. */
+  lockHeld(lock: number, holdMs: number): void {
+    (this.lockHoldHist[lock] ??= new LogHistogram()).record(holdMs * 1000);
+  }
+
+  /** Threaded runtimes: a flow waited `us` between its submission and a worker starting it. */
+  queueWaited(us: number): void {
+    (this.queueWaitHist ??= new LogHistogram()).record(us);
+  }
+
+  /** Threaded runtimes: one message took `us` from post to receive. */
+  crossed(us: number): void {
+    (this.crossingHist ??= new LogHistogram()).record(us);
+  }
+
+  /** A connection opened (+1) or closed (-1) on this thread. */
+  connectionsChanged(delta: number): void {
+    const now = performance.now();
+    this.connectionMs += this.openConnections * (now - this.connectionsChangedAt);
+    this.connectionsChangedAt = now;
+    this.openConnections += delta;
+    if (this.openConnections > this.maxOpenConnections) this.maxOpenConnections = this.openConnections;
   }
 
   /** Whether the flow started as the `flowsStarted`th (counted including it) has its duration measured. */
@@ -81,6 +200,7 @@ export class StatsRecorder {
   /** A flow ended on `globalPath`; `ms` is its duration, or negative when it was not measured. */
   countPath(globalPath: number, ms: number): void {
     const timed = ms >= 0 ? 1 : 0;
+    if (timed === 1) this.flowHist.record(ms * 1000);
     if (this.pathCounts !== null) {
       this.pathCounts[globalPath]++;
       if (timed === 1) {
@@ -130,6 +250,7 @@ export class StatsRecorder {
     }
     const ended = this.flowsOk + this.flowsError + this.flowsOverload;
     return {
+      version: 2,
       program: plan.ir.program,
       runtime,
       flows: {
@@ -143,7 +264,53 @@ export class StatsRecorder {
       edges,
       paths: sortPaths(paths),
       figures: { ...figures },
+      profile: this.profile(),
     };
+  }
+
+  profile(): ProfileStats {
+    const plan = this.plan;
+    const now = performance.now();
+    const spanMs = now - this.startedMono;
+    const json = (h: LogHistogram | null): HistogramJson => (h ?? new LogHistogram()).toJSON();
+    const nodes: ProfileStats['nodes'] = {};
+    const asyncWaitUs: Record<string, HistogramJson> = {};
+    for (const node of plan.nodes) {
+      if (node.kind !== 'concrete') continue;
+      nodes[node.name] = { cpuUs: json(this.nodeCpuHist[node.id]!), wallUs: json(this.nodeWallHist[node.id]!) };
+      asyncWaitUs[node.name] = json(this.nodeAsyncHist[node.id]!);
+    }
+    const sources: ProfileStats['sources'] = {};
+    for (const s of plan.sources) sources[s.name] = { emitted: this.sourceEmitted[s.index]!, interArrivalUs: json(this.sourceGapHist[s.index]!) };
+    const locks: Record<string, LockProfile> = {};
+    plan.locks.forEach((l, i) => {
+      if (plan.elided[i]) return;
+      const modes = this.lockModes[i]!;
+      locks[l.name] = {
+        mode: modes === 3 ? 'mixed' : modes === 1 ? 'shared' : 'exclusive',
+        acquisitions: this.lockAcquisitions[i]!,
+        contended: this.lockContended[i]!,
+        waitUs: json(this.lockWaitHist[i]!),
+        holdUs: json(this.lockHoldHist[i]!),
+      };
+    });
+    const connectionMs = this.connectionMs + this.openConnections * (now - this.connectionsChangedAt);
+    const out: ProfileStats = {
+      sampleEvery: this.sampleEvery,
+      startedAt: this.startedAt,
+      durationMs: spanMs,
+      cores: availableParallelism(),
+      threads: this.threads,
+      nodes,
+      sources,
+      locks,
+      asyncWaitUs,
+      connections: { maxOpen: this.maxOpenConnections, meanOpen: spanMs > 0 ? connectionMs / spanMs : 0 },
+      flowUs: this.flowHist.toJSON(),
+    };
+    if (this.queueWaitHist !== null) out.queueWaitUs = this.queueWaitHist.toJSON();
+    if (this.crossingHist !== null) out.crossingUs = this.crossingHist.toJSON();
+    return out;
   }
 }
 
