@@ -1,0 +1,81 @@
+/**
+ * A uniform grid over the arena, rebuilt every tick (O(players)): contact checks look only at the cells around
+ * "it", and interest management hands every player the players of its 3 x 3 block of cells.
+ *
+ *   const grid = new SpatialGrid(arenaW, arenaH, cellSize);
+ *   grid.rebuild(players);          // any objects with x, y
+ *   grid.cellOf(x, y)               // the cell index of a point
+ *   grid.forEachNear(x, y, r, fn)   // every item whose cell touches the square [x - r, x + r] x [y - r, y + r]
+ *   grid.neighbourhood(cell, fn)    // every item of the cell and its 8 neighbours
+ */
+
+export interface Positioned {
+  x: number;
+  y: number;
+}
+
+export class SpatialGrid<T extends Positioned> {
+  readonly cols: number;
+  readonly rows: number;
+  readonly cellSize: number;
+  /** Items per cell; cells that were never filled stay undefined, emptied ones are reused. */
+  private readonly cells: (T[] | undefined)[];
+  /** Indices of the cells holding at least one item since the last rebuild. */
+  readonly occupied: number[] = [];
+
+  constructor(width: number, height: number, cellSize: number) {
+    this.cellSize = cellSize;
+    this.cols = Math.max(1, Math.ceil(width / cellSize));
+    this.rows = Math.max(1, Math.ceil(height / cellSize));
+    this.cells = new Array(this.cols * this.rows);
+  }
+
+  cellOf(x: number, y: number): number {
+    const col = Math.min(this.cols - 1, Math.max(0, Math.floor(x / this.cellSize)));
+    const row = Math.min(this.rows - 1, Math.max(0, Math.floor(y / this.cellSize)));
+    return row * this.cols + col;
+  }
+
+  rebuild(items: Iterable<T>): void {
+    for (const cell of this.occupied) this.cells[cell]!.length = 0;
+    this.occupied.length = 0;
+    for (const item of items) {
+      const cell = this.cellOf(item.x, item.y);
+      let list = this.cells[cell];
+      if (list === undefined) this.cells[cell] = list = [];
+      if (list.length === 0) this.occupied.push(cell);
+      list.push(item);
+    }
+  }
+
+  /** The items of one cell (empty when none). */
+  itemsOf(cell: number): readonly T[] {
+    return this.cells[cell] ?? EMPTY;
+  }
+
+  forEachNear(x: number, y: number, range: number, fn: (item: T) => void): void {
+    const c0 = Math.max(0, Math.floor((x - range) / this.cellSize));
+    const c1 = Math.min(this.cols - 1, Math.floor((x + range) / this.cellSize));
+    const r0 = Math.max(0, Math.floor((y - range) / this.cellSize));
+    const r1 = Math.min(this.rows - 1, Math.floor((y + range) / this.cellSize));
+    for (let row = r0; row <= r1; row++) {
+      for (let col = c0; col <= c1; col++) {
+        const list = this.cells[row * this.cols + col];
+        if (list !== undefined) for (const item of list) fn(item);
+      }
+    }
+  }
+
+  neighbourhood(cell: number, fn: (item: T) => void): void {
+    const col = cell % this.cols;
+    const row = (cell - col) / this.cols;
+    for (let r = Math.max(0, row - 1); r <= Math.min(this.rows - 1, row + 1); r++) {
+      for (let c = Math.max(0, col - 1); c <= Math.min(this.cols - 1, col + 1); c++) {
+        const list = this.cells[r * this.cols + c];
+        if (list !== undefined) for (const item of list) fn(item);
+      }
+    }
+  }
+}
+
+const EMPTY: readonly never[] = [];
