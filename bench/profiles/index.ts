@@ -1,11 +1,11 @@
 /** The profiles the CLI knows, by name. Add a profile here to give it a `pnpm bench <name>` command. */
-import type { Profile } from '../src/profile.ts';
+import type { AnyProfile } from '../src/profile.ts';
 import { cpuProfile } from './cpu.ts';
 import { imageScalerProfile } from './image-scaler.ts';
 import { webProfile } from './web.ts';
 
-export const profiles: readonly Profile[] = [webProfile, imageScalerProfile, cpuProfile];
+export const profiles: readonly AnyProfile[] = [webProfile, imageScalerProfile, cpuProfile];
 
-export function findProfile(name: string): Profile | undefined {
+export function findProfile(name: string): AnyProfile | undefined {
   return profiles.find((profile) => profile.name === name);
 }

@@ -10,6 +10,10 @@ import { profiles } from '../profiles/index.ts';
 import { BenchError } from './errors.ts';
 import { benchCommand, type BenchCommandOptions } from './commands/bench-command.ts';
 import { compareCommand, type CompareCommandOptions } from './commands/compare-command.ts';
+import { scenarioCommand, type ScenarioCommandOptions } from './commands/scenario-command.ts';
+import type { ScenarioProfile } from './scenario.ts';
+import { isScenarioRecord } from './results/scenario-record.ts';
+import { formatMetric } from './report/format.ts';
 import { readHistory } from './results/history.ts';
 import { DEFAULT_HISTORY, DEFAULT_LOCAL_DIR } from './paths.ts';
 import { formatRate } from './report/format.ts';
@@ -26,6 +30,10 @@ const program = new Command('bench')
   .showHelpAfterError();
 
 for (const profile of profiles) {
+  if (profile.kind === 'scenario') {
+    addScenarioCommand(profile);
+    continue;
+  }
   const command = program
     .command(profile.name)
     .description(profile.summary)
@@ -48,6 +56,34 @@ for (const profile of profiles) {
   command.action(async (options: BenchCommandOptions) => {
     try {
       const outcome = await benchCommand(profile, options);
+      process.exitCode = outcome.failures > 0 ? 1 : 0;
+    } catch (error) {
+      fail(error);
+    }
+  });
+}
+
+/** A scenario profile's command: no load client, no ceiling; its level (`--players`) instead of connections. */
+function addScenarioCommand(profile: ScenarioProfile): void {
+  const command = program
+    .command(profile.name)
+    .description(profile.summary)
+    .option('--runtime <list>', `Flux runtimes: ${profile.runtimes.join(', ')}, all, or none (baselines only)`, 'all')
+    .option(`--${profile.level.name} <list>`, `comma-separated ${profile.level.description}`, profile.level.defaults.join(','))
+    .option('--duration <seconds>', 'length of each measured run', '10')
+    .option('--warmup <seconds>', 'warm-up run before the first run of each target at each level (0: none)', '0')
+    .option('--runs <n>', 'measured runs per target and level (medians over them)', '3')
+    .option('--seed <n>', 'seed of the workload', '1')
+    .option('--baselines <list>', 'baseline ids (comma-separated), all, or none', 'all')
+    .option('--history <file>', 'results history to append the record to', DEFAULT_HISTORY)
+    .option('--no-history', 'do not append to the history')
+    .option('--out <dir>', 'where per-run files (record, table, chart) go', DEFAULT_LOCAL_DIR)
+    .option('--json', 'print the record as JSON instead of the table')
+    .addOption(new Option('--no-progress', 'no progress bar even on a terminal'));
+  for (const option of profile.options) command.option(option.flags, option.description, option.defaultValue);
+  command.action(async (options: ScenarioCommandOptions) => {
+    try {
+      const outcome = await scenarioCommand(profile, options);
       process.exitCode = outcome.failures > 0 ? 1 : 0;
     } catch (error) {
       fail(error);
@@ -85,6 +121,13 @@ program
       const { records, rejected } = await readHistory(options.history);
       for (const line of rejected) process.stderr.write(`warning: skipped ${line}\n`);
       for (const r of records) {
+        if (isScenarioRecord(r)) {
+          const held = (r.capacity ?? []).map((c) => `${c.label} ${c.largestHeld ?? 'none'}`).join(', ');
+          const metric = r.settings.metrics.find((m) => m.name === r.settings.primaryMetric);
+          const summary = held ? `largest ${r.settings.level.name} held: ${held}` : `${r.results.length} results (${metric?.label ?? r.settings.primaryMetric}: ${r.results.map((e) => formatMetric(metric?.format ?? 'number', e.median[r.settings.primaryMetric])).join(' ')})`;
+          process.stdout.write(`${r.id}  ${r.profile}  ${r.date}  ${r.settings.runs}x${r.settings.durationSeconds}s  ${summary}\n`);
+          continue;
+        }
         const best = [...r.results].filter((e) => e.role !== 'ceiling').sort((a, b) => b.median.requestsPerSecond - a.median.requestsPerSecond)[0];
         const summary = best ? `best ${best.label} @${best.connections}: ${formatRate(best.median.requestsPerSecond)} req/s` : 'no results';
         process.stdout.write(`${r.id}  ${r.profile}  ${r.date}  ${r.settings.runs}x${r.settings.durationSeconds}s  ${summary}\n`);

@@ -5,6 +5,7 @@
 import type { LoadChoice } from './load/load-choice.ts';
 import type { LoadClient } from './load/types.ts';
 import type { LaunchSpec } from './process/target-process.ts';
+import type { ScenarioProfile } from './scenario.ts';
 
 export type TargetRole = 'flux' | 'baseline' | 'ceiling';
 
@@ -69,7 +70,10 @@ export interface LoadClientSupport {
   readonly why?: string;
 }
 
+/** A profile whose targets are HTTP servers driven by a load client (wrk, autocannon, or its own). */
 export interface Profile {
+  /** Absent in the HTTP profiles: the discriminant of `AnyProfile`. */
+  readonly kind?: 'load';
   readonly name: string;
   readonly summary: string;
   /** Flux runtimes the server can run under (`--runtime=all`). */
@@ -92,3 +96,6 @@ export interface Profile {
   fluxAvailable(): { available: true } | { available: false; reason: string };
   prepare(context: PrepareContext): Promise<PreparedWorkload>;
 }
+
+/** What `pnpm bench <name>` runs: an HTTP profile, or a scenario that drives its targets itself (src/scenario.ts). */
+export type AnyProfile = Profile | ScenarioProfile;

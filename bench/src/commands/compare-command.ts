@@ -4,7 +4,7 @@ import { BenchError, benchCodes } from '../errors.ts';
 import { renderComparison, renderComparisonMarkdown } from '../report/comparison-table.ts';
 import { compareRecords, type Comparison, type SignificanceTest } from '../results/compare.ts';
 import { findRecord, loadRecordFile, readHistory } from '../results/history.ts';
-import type { BenchRecord } from '../results/record.ts';
+import type { AnyRecord } from '../results/record.ts';
 import { parsePositiveNumber } from './parse.ts';
 
 export interface CompareCommandOptions {
@@ -22,7 +22,7 @@ export interface CompareCommandOptions {
 }
 
 /** A record id (or unique prefix) in the history, or a file (a results.json, or a JSONL history: its last record). */
-async function resolveRecord(reference: string, records: readonly BenchRecord[]): Promise<BenchRecord> {
+async function resolveRecord(reference: string, records: readonly AnyRecord[]): Promise<AnyRecord> {
   if (existsSync(reference)) return loadRecordFile(reference);
   return findRecord(records, reference);
 }
@@ -39,7 +39,7 @@ export async function compareCommand(options: CompareCommandOptions): Promise<{ 
 
   const current = options.current ? await resolveRecord(options.current, records) : records[records.length - 1];
   if (!current) throw new BenchError(benchCodes.RECORD, `no records in ${options.history}; run a benchmark first or pass --current`);
-  let baseline: BenchRecord | undefined;
+  let baseline: AnyRecord | undefined;
   if (options.baseline) baseline = await resolveRecord(options.baseline, records);
   else {
     // The latest earlier record of the same profile and workload (a run of another request mix is no baseline);

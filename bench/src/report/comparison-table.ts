@@ -1,24 +1,25 @@
 /** Renders a comparison as a terminal table (cli-table3) or as a markdown table (for CI summaries). */
 import Table from 'cli-table3';
 import type { Comparison, ComparisonRow } from '../results/compare.ts';
-import { formatPercent, formatRate, formatRatio } from './format.ts';
+import { formatMetric, formatPercent, formatRate, formatRatio } from './format.ts';
 
 function head(comparison: Comparison): string[] {
-  const what = comparison.relativeTo ? `vs ${comparison.relativeTo}` : 'req/s';
-  return ['conns', 'target', `baseline ${what}`, `current ${what}`, 'change', 'p', 'runs', 'verdict'];
+  const what = comparison.relativeTo ? `vs ${comparison.relativeTo}` : (comparison.rows[0]?.unit ?? 'req/s');
+  return [comparison.levelName, 'target', `baseline ${what}`, `current ${what}`, 'change', 'p', 'runs', 'verdict'];
 }
 
-function value(row: ComparisonRow, v: number | undefined): string {
+function value(comparison: Comparison, row: ComparisonRow, v: number | undefined): string {
   if (v === undefined) return '';
-  return row.unit === 'ratio' ? formatRatio(v) : formatRate(v);
+  if (row.unit === 'ratio') return formatRatio(v);
+  return comparison.metricFormat ? formatMetric(comparison.metricFormat, v) : formatRate(v);
 }
 
-function cells(row: ComparisonRow): string[] {
+function cells(comparison: Comparison, row: ComparisonRow): string[] {
   return [
     String(row.connections),
     row.label,
-    value(row, row.baselineMedian),
-    value(row, row.currentMedian),
+    value(comparison, row, row.baselineMedian),
+    value(comparison, row, row.currentMedian),
     row.change === undefined ? '' : formatPercent(row.change, true),
     row.test ? (row.test.p < 0.001 ? '<0.001' : row.test.p.toFixed(3)) : '',
     `${row.baselineRuns.length} vs ${row.currentRuns.length}`,
@@ -39,7 +40,7 @@ export function renderComparison(comparison: Comparison, options: { color?: bool
     colAligns: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
     style: options.color ? { head: ['cyan'] } : { head: [], border: [] },
   });
-  for (const row of comparison.rows) table.push(cells(row));
+  for (const row of comparison.rows) table.push(cells(comparison, row));
   return [`baseline ${comparison.baselineId}  ->  current ${comparison.currentId}`, table.toString(), ...footer(comparison)].join('\n');
 }
 
@@ -51,7 +52,7 @@ export function renderComparisonMarkdown(comparison: Comparison): string {
     '',
     `| ${columns.join(' | ')} |`,
     `|${columns.map((_, i) => (i === 1 || i === columns.length - 1 ? ' --- ' : ' ---: ')).join('|')}|`,
-    ...comparison.rows.map((row) => `| ${cells(row).map(escape).join(' | ')} |`),
+    ...comparison.rows.map((row) => `| ${cells(comparison, row).map(escape).join(' | ')} |`),
     '',
     ...footer(comparison),
   ];

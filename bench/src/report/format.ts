@@ -1,4 +1,5 @@
 /** Number formatting for tables and messages. */
+import type { MetricFormat } from '../scenario.ts';
 
 export function formatRate(value: number): string {
   return Math.round(value).toLocaleString('en-US');
@@ -26,4 +27,23 @@ export function formatPercent(fraction: number, signed = false): string {
 export function formatSeconds(seconds: number): string {
   if (seconds < 90) return `${Math.round(seconds)} s`;
   return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
+/** A scenario metric's value, as its format says (src/scenario.ts). */
+export function formatMetric(format: MetricFormat, value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return '';
+  switch (format) {
+    case 'rate':
+      return formatRate(value);
+    case 'number':
+      return Math.abs(value) >= 100 ? formatRate(value) : value.toFixed(1);
+    case 'ms':
+      return formatMs(value);
+    case 'percent':
+      return formatPercent(value);
+    case 'megabytes':
+      return formatMegabytes(value);
+    case 'flag':
+      return value >= 0.5 ? 'yes' : 'no';
+  }
 }

@@ -5,7 +5,9 @@
  */
 import { median } from '../stats/descriptive.ts';
 import { InsufficientSamplesError, mannWhitneyU, welchTTest, type TestResult } from '../stats/tests.ts';
-import type { BenchRecord, ResultEntry } from './record.ts';
+import type { AnyRecord, ResultEntry } from './record.ts';
+import type { MetricFormat } from '../scenario.ts';
+import { isScenarioRecord, type ScenarioResultEntry } from './scenario-record.ts';
 
 export type SignificanceTest = 'welch' | 'mann-whitney';
 
@@ -38,11 +40,12 @@ export interface ComparisonRow {
   readonly target: string;
   readonly label: string;
   readonly role: ResultEntry['role'];
+  /** The load level: connections, or a scenario's level (players). */
   readonly connections: number;
   readonly baselineRuns: readonly number[];
   readonly currentRuns: readonly number[];
-  /** What the runs hold: requests a second, or (with `relative`) ratios to the reference baseline. */
-  readonly unit: 'req/s' | 'ratio';
+  /** What the runs hold: requests a second, a scenario's primary metric (its label), or (with `relative`) ratios to the reference baseline. */
+  readonly unit: string;
   readonly baselineMedian?: number;
   readonly currentMedian?: number;
   /** (current - baseline) / baseline, on medians. */
@@ -61,13 +64,17 @@ export interface Comparison {
   readonly improvements: number;
   /** The reference baseline the runs were divided by, with `relative`. */
   readonly relativeTo?: string;
+  /** What the level column holds: `conns`, or a scenario's level name (`players`). */
+  readonly levelName: string;
+  /** How a scenario's judged metric is shown (absent: requests a second). */
+  readonly metricFormat?: MetricFormat;
 }
 
 function runTest(test: SignificanceTest, a: readonly number[], b: readonly number[]): TestResult {
   return test === 'welch' ? welchTTest(a, b) : mannWhitneyU(a, b);
 }
 
-function differences(baseline: BenchRecord, current: BenchRecord): string[] {
+function differences(baseline: AnyRecord, current: AnyRecord): string[] {
   const warnings: string[] = [];
   const same = (what: string, a: unknown, b: unknown) => {
     if (JSON.stringify(a) !== JSON.stringify(b)) warnings.push(`${what} differs: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
@@ -75,31 +82,56 @@ function differences(baseline: BenchRecord, current: BenchRecord): string[] {
   if (baseline.profile !== current.profile) warnings.push(`profiles differ: ${baseline.profile} vs ${current.profile}`);
   same('duration', baseline.settings.durationSeconds, current.settings.durationSeconds);
   same('workload', baseline.settings.workload, current.settings.workload);
-  same('load client', baseline.settings.loadClient, current.settings.loadClient);
+  same('load client', loadDriver(baseline), loadDriver(current));
   same('CPU', baseline.environment.cpuModel, current.environment.cpuModel);
   same('cores', baseline.environment.cores, current.environment.cores);
   same('Node.js', baseline.environment.node, current.environment.node);
   return warnings;
 }
 
-/**
- * Per-run values of an entry: throughputs, or throughputs over the reference's in the same round (undefined when
- * the reference has no run for every round).
- */
-function runValues(record: BenchRecord, entry: ResultEntry, relativeTo: string | undefined): number[] | undefined {
-  const throughputs = entry.runs.map((r) => r.requestsPerSecond);
-  if (!relativeTo) return throughputs;
-  const reference = record.results.find((r) => r.target === relativeTo && r.connections === entry.connections);
-  if (!reference || reference.runs.length < entry.runs.length) return undefined;
-  return throughputs.map((value, i) => value / reference.runs[i].requestsPerSecond);
+type AnyEntry = ResultEntry | ScenarioResultEntry;
+
+function loadDriver(record: AnyRecord): string {
+  return isScenarioRecord(record) ? record.settings.driver : record.settings.loadClient;
 }
 
-export function compareRecords(baseline: BenchRecord, current: BenchRecord, options: CompareOptions = DEFAULT_COMPARE_OPTIONS): Comparison {
+function levelOf(entry: AnyEntry): number {
+  return 'level' in entry ? entry.level : entry.connections;
+}
+
+/** The per-run values judged: throughput, or a scenario's primary metric. */
+function samples(record: AnyRecord, entry: AnyEntry): number[] {
+  if (isScenarioRecord(record)) {
+    const metric = record.settings.primaryMetric;
+    return (entry as ScenarioResultEntry).runs.map((r) => r.metrics[metric]).filter((v) => typeof v === 'number');
+  }
+  return (entry as ResultEntry).runs.map((r) => r.requestsPerSecond);
+}
+
+/**
+ * Per-run values of an entry: its samples, or those over the reference's in the same round (undefined when
+ * the reference has no run for every round).
+ */
+function runValues(record: AnyRecord, entry: AnyEntry, relativeTo: string | undefined): number[] | undefined {
+  const values = samples(record, entry);
+  if (!relativeTo) return values;
+  const reference = (record.results as readonly AnyEntry[]).find((r) => r.target === relativeTo && levelOf(r) === levelOf(entry));
+  if (!reference) return undefined;
+  const referenceValues = samples(record, reference);
+  if (referenceValues.length < values.length) return undefined;
+  return values.map((value, i) => value / referenceValues[i]);
+}
+
+export function compareRecords(baseline: AnyRecord, current: AnyRecord, options: CompareOptions = DEFAULT_COMPARE_OPTIONS): Comparison {
   const relativeTo = options.relative ? (current.settings.referenceBaseline ?? baseline.settings.referenceBaseline ?? 'node-http') : undefined;
-  const unit = relativeTo ? ('ratio' as const) : ('req/s' as const);
-  const key = (r: ResultEntry) => `${r.target}@${r.connections}`;
-  const before = new Map(baseline.results.map((r) => [key(r), r]));
-  const after = new Map(current.results.map((r) => [key(r), r]));
+  const scenario = isScenarioRecord(current) ? current : undefined;
+  const primary = scenario?.settings.metrics.find((m) => m.name === scenario.settings.primaryMetric);
+  const unit = relativeTo ? 'ratio' : primary ? primary.label : 'req/s';
+  // Lower is better for some scenario metrics (a delay): then a rise is the regression.
+  const sign = primary?.better === 'lower' ? -1 : 1;
+  const key = (r: AnyEntry) => `${r.target}@${levelOf(r)}`;
+  const before = new Map((baseline.results as readonly AnyEntry[]).map((r) => [key(r), r]));
+  const after = new Map((current.results as readonly AnyEntry[]).map((r) => [key(r), r]));
   const keys = [...new Set([...after.keys(), ...before.keys()])];
   const rows: ComparisonRow[] = keys.map((k) => {
     const b = before.get(k);
@@ -109,7 +141,7 @@ export function compareRecords(baseline: BenchRecord, current: BenchRecord, opti
     const currentValues = c ? runValues(current, c, relativeTo) : [];
     const baselineRuns = baselineValues ?? [];
     const currentRuns = currentValues ?? [];
-    const common = { target: any.target, label: any.label, role: any.role, connections: any.connections, baselineRuns, currentRuns, unit };
+    const common = { target: any.target, label: any.label, role: any.role, connections: levelOf(any), baselineRuns, currentRuns, unit };
     if (relativeTo && any.target === relativeTo) return { ...common, verdict: 'reference' };
     if (!baselineValues || !currentValues) return { ...common, verdict: 'no reference runs' };
     if (!b) return { ...common, currentMedian: median(currentRuns), verdict: 'only in current' };
@@ -126,7 +158,7 @@ export function compareRecords(baseline: BenchRecord, current: BenchRecord, opti
     }
     let verdict: Verdict = 'no significant change';
     if (any.role !== 'ceiling' && test.p < options.alpha && Math.abs(change) >= options.minChange) {
-      verdict = change < 0 ? 'regression' : 'improvement';
+      verdict = change * sign < 0 ? 'regression' : 'improvement';
     }
     return { ...common, baselineMedian, currentMedian, change, test, verdict };
   });
@@ -139,5 +171,7 @@ export function compareRecords(baseline: BenchRecord, current: BenchRecord, opti
     regressions: rows.filter((r) => r.verdict === 'regression').length,
     improvements: rows.filter((r) => r.verdict === 'improvement').length,
     ...(relativeTo ? { relativeTo } : {}),
+    levelName: scenario ? scenario.settings.level.name : 'conns',
+    ...(primary && !relativeTo ? { metricFormat: primary.format } : {}),
   };
 }

@@ -2,21 +2,21 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BenchError, benchCodes } from '../errors.ts';
-import { assertRecord, type BenchRecord } from './record.ts';
+import { assertRecord, type AnyRecord } from './record.ts';
 
-export async function appendRecord(file: string, record: BenchRecord): Promise<void> {
+export async function appendRecord(file: string, record: AnyRecord): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   await appendFile(file, JSON.stringify(record) + '\n');
 }
 
 export interface History {
-  readonly records: readonly BenchRecord[];
+  readonly records: readonly AnyRecord[];
   /** Lines that did not parse as records, with why (reported, not fatal). */
   readonly rejected: readonly string[];
 }
 
 export function parseHistory(text: string, where: string): History {
-  const records: BenchRecord[] = [];
+  const records: AnyRecord[] = [];
   const rejected: string[] = [];
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
@@ -43,7 +43,7 @@ export async function readHistory(file: string): Promise<History> {
 }
 
 /** A record by full id or unique id prefix. */
-export function findRecord(records: readonly BenchRecord[], idOrPrefix: string): BenchRecord {
+export function findRecord(records: readonly AnyRecord[], idOrPrefix: string): AnyRecord {
   const exact = records.find((r) => r.id === idOrPrefix);
   if (exact) return exact;
   const matches = records.filter((r) => r.id.startsWith(idOrPrefix));
@@ -58,7 +58,7 @@ export function findRecord(records: readonly BenchRecord[], idOrPrefix: string):
  * A record from a file: a single JSON record (results.json of a run) or a JSONL history (its last record, or
  * the one with `id`).
  */
-export async function loadRecordFile(file: string, id?: string): Promise<BenchRecord> {
+export async function loadRecordFile(file: string, id?: string): Promise<AnyRecord> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -5,6 +5,7 @@
 import { max, median, min } from '../stats/descriptive.ts';
 import type { RunMeasurement } from '../load/types.ts';
 import type { TargetRole } from '../profile.ts';
+import { scenarioRecordProblems, type ScenarioRecord } from './scenario-record.ts';
 
 export const RECORD_SCHEMA = 1;
 
@@ -84,6 +85,8 @@ export interface ResultEntry {
 
 export interface BenchRecord {
   readonly schema: number;
+  /** Absent in load records (HTTP profiles); `scenario` records are ScenarioRecord. */
+  readonly kind?: 'load';
   readonly id: string;
   readonly profile: string;
   readonly date: string;
@@ -148,8 +151,11 @@ export function buildResults(raw: readonly RawResult[], referenceBaseline: strin
   });
 }
 
+/** A record of the history: a load record, or a scenario record (`kind: 'scenario'`). */
+export type AnyRecord = BenchRecord | ScenarioRecord;
+
 /** Checks that a parsed value has the shape of a record (for records read back from history or files). */
-export function assertRecord(value: unknown, where: string): asserts value is BenchRecord {
+export function assertRecord(value: unknown, where: string): asserts value is AnyRecord {
   const problems: string[] = [];
   const v = value as Partial<BenchRecord> | null;
   if (typeof v !== 'object' || v === null) throw new TypeError(`${where}: not a JSON object`);
@@ -159,6 +165,12 @@ export function assertRecord(value: unknown, where: string): asserts value is Be
   if (typeof v.date !== 'string') problems.push('date');
   if (typeof v.git !== 'object' || v.git === null || typeof v.git.dirty !== 'boolean') problems.push('git');
   if (typeof v.environment !== 'object' || v.environment === null || typeof v.environment.node !== 'string') problems.push('environment');
+  if ((v as { kind?: unknown }).kind === 'scenario') {
+    problems.push(...scenarioRecordProblems(v as Partial<ScenarioRecord>));
+    if (!Array.isArray(v.targets)) problems.push('targets');
+    if (problems.length > 0) throw new TypeError(`${where}: not a benchmark record (bad or missing: ${problems.join(', ')})`);
+    return;
+  }
   if (typeof v.settings !== 'object' || v.settings === null || !Array.isArray(v.settings.connections)) problems.push('settings');
   if (!Array.isArray(v.targets)) problems.push('targets');
   if (!Array.isArray(v.results)) problems.push('results');
