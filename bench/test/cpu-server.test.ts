@@ -10,8 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { RuntimeKind } from '@flux/runtime';
 import { startTarget, type RunningTarget } from '../src/process/target-process.ts';
-import { startCpu, type RunningCpu } from '../targets/cpu/src/server.ts';
-import { compileProgram, TYPES_FILE } from '../targets/cpu/src/program.ts';
+import { cpuServer, startCpu, type RunningCpu } from '../targets/cpu/src/server.ts';
 import { RawConnection } from './fixtures/raw-http.ts';
 
 const NODE_HTTP = fileURLToPath(new URL('../targets/cpu/node-http.ts', import.meta.url));
@@ -118,5 +117,5 @@ for (const server of SERVERS) {
 }
 
 test('src/cpu.flux.ts is the types module the compiler makes of cpu.flux (node bench/targets/cpu/generate-types.ts)', async () => {
-  assert.equal(await readFile(TYPES_FILE, 'utf8'), compileProgram().typesModule);
+  assert.equal(await readFile(cpuServer.typesFile, 'utf8'), cpuServer.compile().typesModule);
 });

@@ -5,15 +5,6 @@
  * handshake); SIGINT / SIGTERM stop it cleanly.
  */
 
-import { runServer } from '@flux/runtime/cli/run-server.ts';
-import { DEFAULTS } from './src/options.ts';
-import { IMPLEMENTATION, PROGRAM_FILE } from './src/program.ts';
+import { cpuServer } from './src/server.ts';
 
-const server = await runServer({ fluxFile: PROGRAM_FILE, implementation: IMPLEMENTATION, defaults: DEFAULTS });
-try {
-  const { host, port } = await server.listening('Listen');
-  process.stdout.write(`cpu: listening on http://${host.includes(':') ? `[${host}]` : host}:${port}/\n`);
-} catch (error) {
-  process.stderr.write(`cpu: cannot listen: ${(error as Error).message}\n`);
-  process.exit(1);
-}
+await cpuServer.serve();

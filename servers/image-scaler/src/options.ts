@@ -29,6 +29,9 @@ export const DEFAULTS: Omit<ScalerOptions, 'images'> = {
   waitTimeoutMs: 30_000,
 };
 
+/** Every option with its default, as flags of serve.ts (`--images` has none: it is required). */
+export const FLAGS = { host: '127.0.0.1', port: 8090, images: '', ...DEFAULTS };
+
 export class OptionsError extends Error {
   readonly code = 'SCALER_ERR_OPTIONS';
   override readonly name = 'OptionsError';

@@ -17,7 +17,7 @@ import { kInstance } from '@flux/runtime/symbols.ts';
 import type { RuntimeInstance } from '@flux/runtime/core/core.ts';
 import { FileCache } from '../src/cache/file-cache.ts';
 import { parseRequestHead } from '../src/http/parse.ts';
-import { compileProgram, IMPLEMENTATION } from '../src/program.ts';
+import { webServer } from '../src/server.ts';
 
 const { values } = parseArgs({
   options: { bytes: { type: 'string', default: '10240' }, n: { type: 'string', default: '200000' }, 'timing-every': { type: 'string', default: '64' } },
@@ -58,10 +58,10 @@ measure('lookup: copy out of shared memory', () => copying.lookup(request));
 const memoised = cacheWith(16 * 1024 * 1024);
 measure('lookup: response memo', () => memoised.lookup(request));
 
-const { ir } = compileProgram();
+const { ir } = webServer.compile();
 const server = await start({
   ir,
-  implementation: IMPLEMENTATION,
+  implementation: webServer.definition.implementation,
   runtime: 'event',
   stats: { timingSampleEvery: Number(values['timing-every']) },
   options: { root, port: 0, host: '127.0.0.1' },

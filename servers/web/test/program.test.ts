@@ -1,16 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { compileProgram, TYPES_FILE } from '../src/program.ts';
+import { webServer } from '../src/server.ts';
 import implementation from '../src/web.ts';
 
 test('web.flux compiles, and src/web.flux.ts is what the compiler generates from it', () => {
-  const { typesModule } = compileProgram();
-  assert.equal(readFileSync(TYPES_FILE, 'utf8'), typesModule, 'src/web.flux.ts is stale: run node tools/generate-types.ts');
+  const { typesModule } = webServer.compile();
+  assert.equal(readFileSync(webServer.typesFile, 'utf8'), typesModule, 'src/web.flux.ts is stale: run node tools/generate-types.ts');
 });
 
 test('the program has the shape the server relies on', () => {
-  const { ir } = compileProgram();
+  const { ir } = webServer.compile();
   const byName = new Map(ir.nodes.map((n) => [n.name, n]));
   assert.deepEqual(ir.locks, [{ name: 'cache', scope: 'program' }]);
   assert.deepEqual(byName.get('Lookup')!.locks.map((l) => l.mode), ['read']);
@@ -24,7 +24,7 @@ test('the program has the shape the server relies on', () => {
 });
 
 test('the implementation provides every function the program names', () => {
-  const { ir } = compileProgram();
+  const { ir } = webServer.compile();
   for (const n of ir.nodes) {
     if (n.kind === 'concrete' && !ir.sources.some((s) => s.node === n.id)) assert.equal(typeof implementation.nodes[n.name as keyof typeof implementation.nodes], 'function', n.name);
     if (n.handler !== null) assert.equal(typeof implementation.handlers[n.handler as keyof typeof implementation.handlers], 'function', n.handler);

@@ -9,7 +9,8 @@ import type { RuntimeKind } from '../api.ts';
 import { codes, FluxError } from '../errors.ts';
 import { RUNTIME_KINDS } from '../start.ts';
 
-export type OptionValue = string | number | boolean;
+/** A server option's default: its type decides the flag's (a string list makes a repeatable flag: `--peer a --peer b`). */
+export type OptionValue = string | number | boolean | readonly string[];
 
 export interface ServerArgs {
   readonly runtime: RuntimeKind;
@@ -70,14 +71,15 @@ export function usage(defaults: Readonly<Record<string, OptionValue>>): string {
     '  --stop-deadline-ms <ms>              how long in-flight flows may take to finish on exit (default 5000)',
   ];
   for (const [key, value] of Object.entries(defaults)) {
-    const flag = typeof value === 'boolean' ? `--${kebab(key)}` : `--${kebab(key)} <${typeof value}>`;
+    const kind = Array.isArray(value) ? 'string, repeatable' : typeof value;
+    const flag = typeof value === 'boolean' ? `--${kebab(key)}` : `--${kebab(key)} <${kind}>`;
     lines.push(`  ${flag.padEnd(37)}default ${JSON.stringify(value)}`);
   }
   return lines.join('\n');
 }
 
 export function parseServerArgs(argv: readonly string[], defaults: Readonly<Record<string, OptionValue>>): ServerArgs {
-  const spec: Record<string, { type: 'string' | 'boolean' }> = {
+  const spec: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
     runtime: { type: 'string' },
     threads: { type: 'string' },
     'queue-limit': { type: 'string' },
@@ -98,12 +100,12 @@ export function parseServerArgs(argv: readonly string[], defaults: Readonly<Reco
     const flag = kebab(key);
     if (RUNTIME_FLAGS.includes(flag)) throw new FluxError(codes.BAD_ARGUMENT, `server option ${key} clashes with the runtime flag --${flag}`);
     keyOfFlag.set(flag, key);
-    spec[flag] = { type: typeof value === 'boolean' ? 'boolean' : 'string' };
+    spec[flag] = Array.isArray(value) ? { type: 'string', multiple: true } : { type: typeof value === 'boolean' ? 'boolean' : 'string' };
   }
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({ args: [...argv], options: spec, strict: true, allowPositionals: false }) as {
-      values: Record<string, string | boolean | undefined>;
+      values: Record<string, string | boolean | string[] | undefined>;
     });
   } catch (error) {
     throw new FluxError(codes.BAD_ARGUMENT, `${(error as Error).message}\n${usage(defaults)}`, { cause: error });

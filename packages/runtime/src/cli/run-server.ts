@@ -12,7 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { FluxError, messageOf } from '../errors.ts';
 import { start, type FluxServer } from '../start.ts';
-import { parseServerArgs, usage, type OptionValue } from './args.ts';
+import { parseServerArgs, usage, type OptionValue, type ServerArgs } from './args.ts';
 import { loadProgram } from './load-program.ts';
 
 export interface RunServerOptions {
@@ -30,7 +30,19 @@ export interface RunServerOptions {
   readonly handleSignals?: boolean;
 }
 
+/** A server started from the command line, and how to end it the way a signal does. */
+export interface ServingServer {
+  readonly server: FluxServer;
+  readonly args: ServerArgs;
+  /** Stops the server within --stop-deadline-ms, writes --stats-out, and exits with `code` (a server that finishes its job). */
+  exit(code?: number): Promise<never>;
+}
+
 export async function runServer(opts: RunServerOptions): Promise<FluxServer> {
+  return (await serveFromCommandLine(opts)).server;
+}
+
+export async function serveFromCommandLine(opts: RunServerOptions): Promise<ServingServer> {
   const defaults = opts.defaults ?? {};
   let args;
   try {
@@ -80,11 +92,11 @@ export async function runServer(opts: RunServerOptions): Promise<FluxServer> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
-  return server;
+  return { server, args, exit: (code = 0) => stopAndExit(server, args.stopDeadlineMs, args.statsOut, code) };
 }
 
-async function stopAndExit(server: FluxServer, deadlineMs: number, statsOut: string | undefined): Promise<never> {
-  let code = 0;
+async function stopAndExit(server: FluxServer, deadlineMs: number, statsOut: string | undefined, exitCode = 0): Promise<never> {
+  let code = exitCode;
   try {
     await server.stop({ deadlineMs });
     if (statsOut !== undefined) await writeFile(statsOut, `${JSON.stringify(await server.stats(), null, 2)}\n`);

@@ -18,6 +18,14 @@ describe('runServer arguments', () => {
     );
   });
 
+  it('makes a string-list default a repeatable flag, its values in order', () => {
+    const listed = { ...defaults, peer: [] as string[] };
+    assert.deepEqual(parseServerArgs([], listed).options['peer'], []);
+    const a = parseServerArgs(['--peer', '127.0.0.1:1', '--port', '0', '--peer', '127.0.0.1:2'], listed);
+    assert.deepEqual(a.options['peer'], ['127.0.0.1:1', '127.0.0.1:2']);
+    assert.match(usage(listed), /--peer <string, repeatable>/);
+  });
+
   it('reads runtime flags and typed server flags', () => {
     const a = parseServerArgs(
       ['--runtime', 'threadpool', '--threads', '4', '--queue-limit', '100', '--max-threads', '8', '--stats-out', 's.json', '--port', '0', '--cache-bytes', '2048', '--verbose', '--root', '/srv'],
