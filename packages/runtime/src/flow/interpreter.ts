@@ -12,6 +12,7 @@
 import type { FlowOutcome, SessionKey } from '../api.ts';
 import { codeOf, codes, FluxError, FluxFlowError, messageOf } from '../errors.ts';
 import { OP_ABSTRACT, OP_CALL, OP_END, OP_LEAVE, type Plan, type PlanHandler, type PlanSource, type Step } from '../plan/plan.ts';
+import type { LockUseIR } from '@flux/compiler/ir.ts';
 import type { StatsRecorder } from '../stats/recorder.ts';
 import type { Clock, FlowEnv, LockManager } from './env.ts';
 
@@ -37,6 +38,8 @@ class Flow {
   path = 0;
   /** When the flow started, for the one flow in k whose duration is measured; -1 for the others. */
   startedAt = -1;
+  /** Timed flows that take locks: when each lock (by index) was taken, for the profile's hold times. */
+  lockedAt: Float64Array | null = null;
   outcome: FlowOutcome | undefined = undefined;
   resolve: ((outcome: FlowOutcome) => void) | null = null;
 
@@ -70,6 +73,7 @@ export class Interpreter {
     if (source === undefined) throw new RangeError(`no source ${sourceIndex}`);
     const flow = new Flow(this.env, source, outputs, session);
     flow.stats.flowsStarted++;
+    flow.stats.emitted(sourceIndex, flow.clock);
     if (flow.stats.timesFlow()) flow.startedAt = flow.clock.now();
     flow.stats.edgeCounts[source.entryEdge]++;
     advance(flow, source.entry);
@@ -89,6 +93,7 @@ export class Interpreter {
     const stats = this.env.stats;
     stats.flowsStarted++;
     stats.flowsOverload++;
+    stats.emitted(sourceIndex, this.env.clock);
     const outcome: FlowOutcome = OVERLOAD;
     const h = source.overloadHandler;
     if (h === null) return outcome;
@@ -113,7 +118,7 @@ function advance(flow: Flow, start: Step): void {
         step = enterAbstract(flow, step);
         break;
       case OP_LEAVE:
-        flow.locks.release(step.release!, flow.session);
+        release(flow, step.release!);
         step = step.next;
         break;
       case OP_END:
@@ -145,11 +150,44 @@ const FAILED = 0;
 
 /** Takes a step's locks; a lock manager that throws (instead of rejecting) fails the flow the same way. */
 function acquire(flow: Flow, step: Step): Promise<void> | null | typeof FAILED {
+  const uses = step.acquire!;
+  const t0 = flow.startedAt >= 0 ? flow.clock.now() : -1;
+  let wait: Promise<void> | null;
   try {
-    return flow.locks.acquire(step.acquire!, flow.session);
+    wait = flow.locks.acquire(uses, flow.session);
   } catch (error) {
     fail(flow, step, error, codes.NODE_FAILED, false);
     return FAILED;
+  }
+  flow.stats.locksAsked(uses, wait !== null);
+  if (t0 < 0) return wait;
+  // A timed flow: its wait for these locks and how long it holds them go into the profile.
+  if (wait === null) {
+    locked(flow, uses, t0, t0);
+    return null;
+  }
+  return wait.then(() => locked(flow, uses, t0, flow.clock.now()));
+}
+
+/** A timed flow took `uses` at `at`, having asked at `askedAt`. */
+function locked(flow: Flow, uses: readonly LockUseIR[], askedAt: number, at: number): void {
+  flow.stats.locksWaited(uses, at - askedAt);
+  const lockedAt = (flow.lockedAt ??= new Float64Array(flow.stats.plan.locks.length).fill(-1));
+  for (let i = 0; i < uses.length; i++) lockedAt[uses[i]!.lock] = at;
+}
+
+/** Drops locks the flow holds; a timed flow records how long it held them. */
+function release(flow: Flow, uses: readonly LockUseIR[]): void {
+  flow.locks.release(uses, flow.session);
+  const lockedAt = flow.lockedAt;
+  if (lockedAt === null) return;
+  const now = flow.clock.now();
+  for (let i = 0; i < uses.length; i++) {
+    const lock = uses[i]!.lock;
+    const at = lockedAt[lock]!;
+    if (at < 0) continue;
+    flow.stats.lockHeld(lock, now - at);
+    lockedAt[lock] = -1;
   }
 }
 
@@ -181,22 +219,25 @@ function invokeTimed(flow: Flow, step: Step): Step | null {
   try {
     result = step.fn!.apply(step.thisArg, flow.values as unknown[]);
   } catch (error) {
-    stats.nodeWallMs[id] += clock.now() - t0;
-    stats.nodeCpuUs[id] += clock.cpu() - cpu0;
+    const wallMs = clock.now() - t0;
+    stats.timedCall(id, wallMs, clock.cpu() - cpu0);
     return fail(flow, step, error, codes.NODE_FAILED, true);
   }
-  stats.nodeCpuUs[id] += clock.cpu() - cpu0;
-  if (result !== undefined && !Array.isArray(result) && isThenable(result)) return awaitResult(flow, step, result, t0);
-  stats.nodeWallMs[id] += clock.now() - t0;
+  const cpuUs = clock.cpu() - cpu0;
+  if (result !== undefined && !Array.isArray(result) && isThenable(result)) return awaitResult(flow, step, result, t0, cpuUs);
+  stats.timedCall(id, clock.now() - t0, cpuUs);
   return afterCall(flow, step, result);
 }
 
-/** A node returned a thenable: continue the flow when it settles. `t0` >= 0: add the wall time then. */
-function awaitResult(flow: Flow, step: Step, result: PromiseLike<unknown>, t0: number): Step | null {
+/**
+ * A node returned a thenable: continue the flow when it settles. `t0` >= 0: a timed call (`cpuUs` its
+ * synchronous CPU time); record it then.
+ */
+function awaitResult(flow: Flow, step: Step, result: PromiseLike<unknown>, t0: number, cpuUs = 0): Step | null {
   const stats = flow.stats;
   const id = step.node.id;
   if (step.elided) {
-    if (t0 >= 0) stats.nodeWallMs[id] += flow.clock.now() - t0;
+    if (t0 >= 0) stats.timedCall(id, flow.clock.now() - t0, cpuUs);
     Promise.resolve(result).catch(() => {}); // the flow no longer waits for it; keep a rejection from going unhandled
     const error = new FluxError(
       codes.ELIDED_LOCK_YIELDED,
@@ -207,12 +248,12 @@ function awaitResult(flow: Flow, step: Step, result: PromiseLike<unknown>, t0: n
   }
   result.then(
     (value) => {
-      if (t0 >= 0) stats.nodeWallMs[id] += flow.clock.now() - t0;
+      if (t0 >= 0) stats.timedCall(id, flow.clock.now() - t0, cpuUs);
       const next = afterCall(flow, step, value);
       if (next !== null) advance(flow, next);
     },
     (error: unknown) => {
-      if (t0 >= 0) stats.nodeWallMs[id] += flow.clock.now() - t0;
+      if (t0 >= 0) stats.timedCall(id, flow.clock.now() - t0, cpuUs);
       fail(flow, step, error, codes.NODE_FAILED, true);
     },
   );
@@ -220,7 +261,7 @@ function awaitResult(flow: Flow, step: Step, result: PromiseLike<unknown>, t0: n
 }
 
 function afterCall(flow: Flow, step: Step, result: unknown): Step | null {
-  if (step.acquire !== null) flow.locks.release(step.acquire, flow.session);
+  if (step.acquire !== null) release(flow, step.acquire);
   if (Array.isArray(result) && result.length === step.arity) {
     flow.values = result;
   } else if (step.arity === 0 && result === undefined) {
@@ -322,9 +363,8 @@ function complete(flow: Flow, outcome: FlowOutcome): void {
  * taken. Always returns null (the walk stops here).
  */
 function fail(flow: Flow, step: Step, error: unknown, fallbackCode: string, ownHeld: boolean): null {
-  const locks = flow.locks;
-  if (ownHeld && step.acquire !== null) locks.release(step.acquire, flow.session);
-  if (step.outer !== null) locks.release(step.outer, flow.session);
+  if (ownHeld && step.acquire !== null) release(flow, step.acquire);
+  if (step.outer !== null) release(flow, step.outer);
   const stats = flow.stats;
   stats.nodeErrors[step.node.id]++;
   stats.edgeCounts[step.errEdge]++;

@@ -19,6 +19,7 @@
 import { availableParallelism } from 'node:os';
 import type { LockUseIR } from '@flux/compiler/ir.ts';
 import type { Clock } from '../flow/env.ts';
+import { registry } from '../io/index.ts';
 import { LogHistogram, type HistogramJson } from './histogram.ts';
 
 import { describePath } from '../plan/paths.ts';
@@ -28,10 +29,27 @@ import { emptyNodeStats, sortPaths, type LockProfile, type NodeStats, type PathS
 export interface StatsOptions {
   /**
    * Time one call in this many per node (wall and CPU time); rounded up to a power of two. 1 = every call,
-   * 0 = never. Default 64.
+   * 0 = never. Default: the environment's FLUX_STATS_SAMPLE_EVERY, else 64.
    */
   readonly timingSampleEvery?: number;
 }
+
+const DEFAULT_SAMPLE_EVERY = 64;
+
+/**
+ * The timing mask for `options`: a call/flow numbered n (from 0) is timed when `(n & mask) === 0`; -1 = none.
+ * FLUX_STATS_SAMPLE_EVERY sets the default, so a server launched from the command line can be sampled more
+ * or less densely (or not at all, 0) without a flag of its own.
+ */
+export function timingMaskOf(options: StatsOptions | undefined): number {
+  const fromEnv = Number(process.env['FLUX_STATS_SAMPLE_EVERY'] ?? Number.NaN);
+  const every = Math.max(0, Math.floor(options?.timingSampleEvery ?? (Number.isFinite(fromEnv) ? fromEnv : DEFAULT_SAMPLE_EVERY)));
+  if (every === 0) return -1;
+  return every > 1 ? 2 ** Math.ceil(Math.log2(every)) - 1 : 0;
+}
+
+/** How often the open-connection gauge is read. */
+const CONNECTION_SAMPLE_MS = 100;
 
 /** Above this many paths in a program, path counters live in a Map instead of typed arrays. */
 const MAX_DENSE_PATHS = 1 << 16;
@@ -81,14 +99,19 @@ export class StatsRecorder {
   /** Threaded runtimes only (null elsewhere): submit to start, and one thread crossing. */
   queueWaitHist: LogHistogram | null = null;
   crossingHist: LogHistogram | null = null;
-  private openConnections = 0;
-  private maxOpenConnections = 0;
-  /** Integral of open connections over time (connection-ms) up to `connectionsChangedAt`. */
+  private readonly openConnections: () => number;
+  private lastOpen = 0;
+  private maxOpen = 0;
+  /** Integral of open connections over time (connection-ms) up to `lastOpenAt`. */
   private connectionMs = 0;
-  private connectionsChangedAt = performance.now();
   private readonly startedMono = performance.now();
+  private lastOpenAt: number;
 
-  constructor(plan: Plan, options: StatsOptions = {}) {
+  /**
+   * `openConnections`: open connections on this thread now, read for the profile (default: this thread's io
+   * registry; tests pass their own). Not an option, since options cross to worker threads and functions do not.
+   */
+  constructor(plan: Plan, options: StatsOptions = {}, openConnections: () => number = () => registry.size) {
     this.plan = plan;
     const n = plan.nodes.length;
     this.nodeCalls = new Float64Array(n);
@@ -108,9 +131,9 @@ export class StatsRecorder {
       this.pathTimed = null;
       this.sparsePaths = new Map();
     }
-    const every = Math.max(0, Math.floor(options.timingSampleEvery ?? 64));
-    this.timing = every > 0;
-    this.timingMask = every > 1 ? 2 ** Math.ceil(Math.log2(every)) - 1 : 0;
+    const mask = timingMaskOf(options);
+    this.timing = mask >= 0;
+    this.timingMask = mask >= 0 ? mask : 0;
     this.nodeCpuHist = new Array<LogHistogram | null>(n).fill(null);
     this.nodeWallHist = new Array<LogHistogram | null>(n).fill(null);
     this.nodeAsyncHist = new Array<LogHistogram | null>(n).fill(null);
@@ -124,6 +147,18 @@ export class StatsRecorder {
     this.lockModes = new Uint8Array(locks);
     this.lockWaitHist = new Array<LogHistogram | null>(locks).fill(null);
     this.lockHoldHist = new Array<LogHistogram | null>(locks).fill(null);
+    this.openConnections = openConnections;
+    this.lastOpen = this.maxOpen = this.openConnections();
+    this.lastOpenAt = this.startedMono;
+    // A timer, not a hook in the connection code: 10 reads a second cost nothing, and the recorder needs no
+    // word from the sockets. It holds the recorder weakly, so a recorder dropped without closing is collected.
+    const self = new WeakRef(this);
+    const timer: ReturnType<typeof setInterval> = setInterval(() => {
+      const recorder = self.deref();
+      if (recorder === undefined) clearInterval(timer);
+      else recorder.sampleConnections();
+    }, CONNECTION_SAMPLE_MS);
+    timer.unref();
   }
 
   /** 1 in this many calls/flows is timed; 0 = none. */
@@ -183,13 +218,13 @@ export class StatsRecorder {
     (this.crossingHist ??= new LogHistogram()).record(us);
   }
 
-  /** A connection opened (+1) or closed (-1) on this thread. */
-  connectionsChanged(delta: number): void {
-    const now = performance.now();
-    this.connectionMs += this.openConnections * (now - this.connectionsChangedAt);
-    this.connectionsChangedAt = now;
-    this.openConnections += delta;
-    if (this.openConnections > this.maxOpenConnections) this.maxOpenConnections = this.openConnections;
+  /** Reads the open-connection gauge (a step function between reads, for the time-weighted mean). */
+  sampleConnections(now = performance.now()): void {
+    const open = this.openConnections();
+    this.connectionMs += this.lastOpen * (now - this.lastOpenAt);
+    this.lastOpen = open;
+    this.lastOpenAt = now;
+    if (open > this.maxOpen) this.maxOpen = open;
   }
 
   /** Whether the flow started as the `flowsStarted`th (counted including it) has its duration measured. */
@@ -294,7 +329,8 @@ export class StatsRecorder {
         holdUs: json(this.lockHoldHist[i]!),
       };
     });
-    const connectionMs = this.connectionMs + this.openConnections * (now - this.connectionsChangedAt);
+    this.sampleConnections(now);
+    const connectionMs = this.connectionMs;
     const out: ProfileStats = {
       sampleEvery: this.sampleEvery,
       startedAt: this.startedAt,
@@ -305,7 +341,7 @@ export class StatsRecorder {
       sources,
       locks,
       asyncWaitUs,
-      connections: { maxOpen: this.maxOpenConnections, meanOpen: spanMs > 0 ? connectionMs / spanMs : 0 },
+      connections: { maxOpen: this.maxOpen, meanOpen: spanMs > 0 ? connectionMs / spanMs : 0 },
       flowUs: this.flowHist.toJSON(),
     };
     if (this.queueWaitHist !== null) out.queueWaitUs = this.queueWaitHist.toJSON();

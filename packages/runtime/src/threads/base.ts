@@ -82,6 +82,7 @@ export class ThreadsBase {
     this.sessionTable = sessions ? new SessionTable(this.view) : null;
     this.freeRows = Array.from({ length: shape.rows }, (_, i) => shape.rows - 1 - i);
     this.mainStats = new StatsRecorder(this.plan, shape.stats);
+    this.mainStats.threads = 0; // dispatches only; the workers run the nodes
     this.mainInterpreter = new Interpreter(this.plan, {
       locks: noLocks,
       stats: this.mainStats,
@@ -181,6 +182,8 @@ export class ThreadsBase {
     if (this.retired !== null) parts.push(this.retired);
     for (const s of live) if (s !== null) parts.push(s);
     const merged = mergeSnapshots(parts, this.core.runtime);
+    // Retired workers ran nodes too, but not at the same time as their replacements: count those alive.
+    merged.profile.threads = hosts.filter((h) => h.alive).length;
     merged.figures = {
       ...figures,
       workersStarted: this.started,

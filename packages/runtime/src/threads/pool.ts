@@ -13,6 +13,7 @@
 import type { FlowOutcome, SessionKey } from '../api.ts';
 import type { RuntimeCore, RuntimeInstance } from '../core/core.ts';
 import type { FluxError } from '../errors.ts';
+import { epochNow } from '../stats/clock.ts';
 import type { StatsSnapshot } from '../stats/snapshot.ts';
 import { ThreadsBase } from './base.ts';
 import { Errors } from './errors.ts';
@@ -153,12 +154,15 @@ export async function startThreadpool(core: RuntimeCore, options: ThreadsOptions
         }
       }
       const done = outcomePromise();
-      const job: PoolJob = { source, outputs, session: record?.token ?? -1, target: targets[source]!, finish: takeResolve(), record };
+      const job: PoolJob = { source, outputs, session: record?.token ?? -1, target: targets[source]!, finish: takeResolve(), record, queuedAt: -1 };
       const worker = queue.size === 0 ? pick() : null;
       if (worker !== null) worker.run(job);
-      else if (!queue.push(job)) {
-        overloads++;
-        return base.overload({ source, outputs });
+      else {
+        job.queuedAt = epochNow(); // the profile's queue wait starts here (one clock read, only when queued)
+        if (!queue.push(job)) {
+          overloads++;
+          return base.overload({ source, outputs });
+        }
       }
       if (record !== null) sessions!.flowStarted(record);
       return done;

@@ -62,6 +62,11 @@ export const RECORD_WIDTH = 5;
 export const RUN = 1;
 /** Send a statistics snapshot: request id. */
 export const STATS = 2;
+/**
+ * Profile sample (1 flow in the stats sample rate; the RUN it precedes is timed): when it was posted, and when
+ * its flow was queued on the main thread (-1: not queued), both stats/clock.ts `epochNow()`.
+ */
+export const STAMP = 3;
 
 // Worker -> main thread.
 /** Setup is done: the worker's threadId. */

@@ -15,12 +15,12 @@ import { Interpreter } from '../flow/interpreter.ts';
 import { setIoTransport, WRITE_WINDOWS_BUFFER, WriteWindows } from '../io/index.ts';
 import { buildPlan } from '../plan/build.ts';
 import { LockMemoryView } from '../shared/lock-memory.ts';
-import { systemClock } from '../stats/clock.ts';
+import { epochNow, systemClock } from '../stats/clock.ts';
 import { StatsRecorder } from '../stats/recorder.ts';
 import { threadCodes } from './errors.ts';
 import { ForwardingTransport } from './io-forward.ts';
 import { mapLocks, SharedLockManager } from './lock-manager.ts';
-import { decode, DONE, DONE_OK, Outbox, READY, REPORT, RUN, SNAPSHOT, START_FAILED, STATS, type RecordHandler, type Report, type WorkerInit } from './protocol.ts';
+import { decode, DONE, DONE_OK, Outbox, READY, REPORT, RUN, SNAPSHOT, STAMP, START_FAILED, STATS, type RecordHandler, type Report, type WorkerInit } from './protocol.ts';
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
@@ -69,9 +69,21 @@ async function boot(): Promise<void> {
   };
   const interpreter = new Interpreter(plan, { locks, stats, clock: systemClock, reportError });
 
+  /** The RUN after a STAMP is timed: from when its flow was queued (or posted) to starting it. */
+  let stampedAt = -1;
   const onRecord: RecordHandler = (kind, a, b, c, d) => {
     switch (kind) {
+      case STAMP: {
+        const now = epochNow();
+        stats.crossed((now - (a as number)) * 1000);
+        stampedAt = (b as number) >= 0 ? (b as number) : (a as number);
+        return;
+      }
       case RUN: {
+        if (stampedAt >= 0) {
+          stats.queueWaited((epochNow() - stampedAt) * 1000);
+          stampedAt = -1;
+        }
         const id = a as number;
         const session = c as number;
         const result = interpreter.run(b as number, d as unknown[], session < 0 ? undefined : session);

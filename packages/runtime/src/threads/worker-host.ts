@@ -7,6 +7,8 @@ import { Worker } from 'node:worker_threads';
 import type { FlowOutcome } from '../api.ts';
 import { FluxFlowError, type FluxError } from '../errors.ts';
 import { registry } from '../io/index.ts';
+import { epochNow } from '../stats/clock.ts';
+import { timingMaskOf } from '../stats/recorder.ts';
 import type { StatsSnapshot } from '../stats/snapshot.ts';
 import { Errors } from './errors.ts';
 import { applyIo } from './io-forward.ts';
@@ -21,6 +23,7 @@ import {
   REPORT,
   RUN,
   SNAPSHOT,
+  STAMP,
   START_FAILED,
   STATS,
   type IoOp,
@@ -77,6 +80,8 @@ export interface FlowJob {
   readonly target: string;
   /** Settles the flow (called exactly once, by the owner). */
   readonly finish: (outcome: FlowOutcome) => void;
+  /** When it entered the owner's queue (`epochNow()`), for the profile's queue wait; -1 or absent: not queued. */
+  queuedAt?: number;
 }
 
 export interface WorkerHostEvents {
@@ -115,11 +120,15 @@ export class WorkerHost {
   private nextStatsId = 1;
   private uncaught: unknown = undefined;
   private startFailure: string | null = null;
+  /** Flows sent; 1 in `stampMask + 1` is preceded by a STAMP (profile: queue wait, crossing). -1: none. */
+  private sent = 0;
+  private readonly stampMask: number;
 
   constructor(init: WorkerInit, events: WorkerHostEvents) {
     this.index = init.threadIndex;
     this.row = init.row;
     this.events = events;
+    this.stampMask = timingMaskOf(init.stats);
     const t0 = performance.now();
     this.worker = new Worker(bootstrap(init.compileCache), { eval: true, workerData: init, name: `flux-${init.runtime}-${init.threadIndex}` });
     this.outbox = new Outbox(this.worker);
@@ -195,6 +204,7 @@ export class WorkerHost {
     if (id === undefined) id = this.running.push(job) - 1;
     else this.running[id] = job;
     this.runningCount++;
+    if (this.stampMask >= 0 && (this.sent++ & this.stampMask) === 0) this.outbox.post(STAMP, epochNow(), job.queuedAt ?? -1);
     this.outbox.post(RUN, id, job.source, job.session, job.outputs);
   }
 

@@ -58,6 +58,7 @@ export async function startWorkers(core: RuntimeCore, options: RuntimeOptions): 
   const ports = new PortSharer(core.addresses, (i) => plan.sources[i]!.name, settings.threads);
 
   const mainStats = new StatsRecorder(plan, options.stats);
+  mainStats.threads = 0; // runs only the 'once' sources' flows; the workers run the requests
   const mainFlows = new LocalFlows(plan, new WorkersLockManager(view, mainSlot, plan.locks), mainStats, core.reportError, settings.queueLimit);
   const workers: (WorkersHost | null)[] = new Array(settings.threads).fill(null);
   let closed = false;
@@ -159,6 +160,7 @@ export async function startWorkers(core: RuntimeCore, options: RuntimeOptions): 
     if (retired !== null) parts.push(retired);
     for (const s of snapshots) if (s !== null) parts.push(s);
     const merged = mergeSnapshots(parts, core.runtime);
+    merged.profile.threads = settings.threads;
     merged.figures = {
       ...merged.figures,
       threads: settings.threads,

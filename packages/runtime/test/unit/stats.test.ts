@@ -48,3 +48,94 @@ describe('stats', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(m)), m, 'plain JSON');
   });
 });
+
+describe('profile', () => {
+  const lockedPlan = buildPlan(
+    new IRBuilder('p')
+      .lock('table')
+      .concrete('S', 0, 1)
+      .concrete('Read', 1, 1, { locks: [['table', 'read']] })
+      .concrete('Write', 1, 1, { locks: [['table', 'write']] })
+      .source('S', 'Read')
+      .build(),
+    {
+      sources: { S: () => {} },
+      nodes: { Read: async (v: unknown) => [v], Write: (v: unknown) => [v] },
+    },
+    { elideSyncLocks: false },
+  );
+
+  it('records node CPU/wall histograms, flows, emissions and lock holds from the timed calls only', async () => {
+    let t = 0;
+    // Every read of the wall clock advances 1 ms; CPU advances 250 µs a read.
+    let c = 0;
+    const clock = { now: () => t++, cpu: () => (c += 250) };
+    const stats = new StatsRecorder(lockedPlan, { timingSampleEvery: 2 }, () => 3);
+    const interp = new Interpreter(lockedPlan, { locks: new EventLockManager(lockedPlan.locks), stats, clock, reportError: () => {} });
+    for (let i = 0; i < 8; i++) await interp.run(0, [i]);
+    interp.overload(0, [99]);
+    const s = stats.snapshot('event');
+    assert.equal(s.version, 2);
+    const p = s.profile;
+    assert.equal(p.sampleEvery, 2);
+    assert.equal(p.threads, 1);
+    assert.ok(p.cores >= 1);
+    assert.equal(p.nodes['Read']!.cpuUs.count, 4, 'calls 1, 3, 5, 7 timed');
+    assert.equal(p.nodes['Read']!.cpuUs.sumUs, 4 * 250);
+    assert.equal(p.nodes['Read']!.wallUs.count, 4);
+    assert.equal(p.nodes['Write']!.wallUs.count, 0, 'never called: empty histogram, still present');
+    assert.equal(p.asyncWaitUs!['Read']!.count, 4);
+    assert.equal(p.flowUs.count, 4, 'flows 1, 3, 5, 7 timed');
+    assert.equal(p.sources['S']!.emitted, 9, 'runs and the refused flow');
+    assert.ok(p.sources['S']!.interArrivalUs.count >= 4, 'the gap after each sampled emission');
+    const lock = p.locks['table']!;
+    assert.equal(lock.mode, 'shared');
+    assert.equal(lock.acquisitions, 8);
+    assert.equal(lock.contended, 0);
+    assert.equal(lock.waitUs.count, 4);
+    assert.equal(lock.waitUs.maxUs, 0, 'uncontended: no wait');
+    assert.equal(lock.holdUs.count, 4);
+    assert.ok(lock.holdUs.minUs >= 1000, 'held across the call: at least one fake ms');
+    assert.equal(p.connections.maxOpen, 3);
+    assert.ok(Math.abs(p.connections.meanOpen - 3) < 0.01, `${p.connections.meanOpen}`);
+    assert.deepEqual(JSON.parse(JSON.stringify(s)), s, 'plain JSON');
+  });
+
+  it('counts contended acquisitions and their wait', async () => {
+    let t = 0;
+    const clock = { now: () => t++, cpu: () => 0 };
+    const stats = new StatsRecorder(lockedPlan, { timingSampleEvery: 1 }, () => 0);
+    const locks = new EventLockManager(lockedPlan.locks);
+    const interp = new Interpreter(lockedPlan, { locks, stats, clock, reportError: () => {} });
+    // A writer outside the interpreter holds the lock, so the flows' reads wait.
+    const writer = [{ lock: 0, mode: 'write' as const, elevated: false }];
+    assert.equal(locks.acquire(writer, undefined), null);
+    const flows = [interp.run(0, [1]), interp.run(0, [2])];
+    locks.release(writer, undefined);
+    await Promise.all(flows);
+    const lock = stats.snapshot('event').profile.locks['table']!;
+    assert.equal(lock.acquisitions, 2);
+    assert.equal(lock.contended, 2);
+    assert.equal(lock.waitUs.count, 2);
+    assert.ok(lock.waitUs.minUs > 0);
+  });
+
+  it('merges profiles: histograms summed, span covering all, modes combined', () => {
+    const a = runFlows(1, 3);
+    const b = runFlows(1, 5);
+    b.profile.startedAt = a.profile.startedAt + 1000;
+    const m = mergeSnapshots([a, b], 'workers');
+    assert.equal(m.version, 2);
+    assert.equal(m.profile.nodes['X']!.cpuUs.count, 8);
+    assert.equal(m.profile.flowUs.count, 8);
+    assert.equal(m.profile.sources['S']!.emitted, 8);
+    assert.equal(m.profile.threads, 2);
+    assert.equal(m.profile.startedAt, a.profile.startedAt);
+    assert.ok(m.profile.durationMs >= 1000 + b.profile.durationMs - 1e-3);
+    const lockA = { mode: 'shared' as const, acquisitions: 1, contended: 0, waitUs: a.profile.flowUs, holdUs: a.profile.flowUs };
+    a.profile.locks['L'] = lockA;
+    b.profile.locks['L'] = { ...lockA, mode: 'exclusive' };
+    assert.equal(mergeSnapshots([a, b]).profile.locks['L']!.mode, 'mixed');
+    assert.equal(mergeSnapshots([a, b]).profile.locks['L']!.acquisitions, 2);
+  });
+});
