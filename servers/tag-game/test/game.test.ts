@@ -13,10 +13,10 @@ function seeded(seed = 1): () => number {
 
 function world(partial = {}, now = 0): World {
   let n = 0;
-  return new World(gameConfig({ arenaW: 1000, arenaH: 1000, speed: 100, radius: 10, tagBackMs: 1000, viewCell: 100, graceMs: 5000, ...partial }), {
+  return new World(gameConfig({ arenaW: 1000, arenaH: 1000, speed: 100, radius: 10, tagBackMs: 1000, viewCell: 100, graceMs: 5000, maxPlayers: 100, ...partial }), {
     now,
     random: seeded(),
-    newToken: () => `token-${++n}`,
+    tokenBytes: () => new Uint8Array(16).fill(++n),
   });
 }
 
@@ -123,13 +123,16 @@ describe('world', () => {
     a.x = 100; a.y = 100; b.x = 105; b.y = 100;
     w.disconnect(b.id, 0);
     assert.equal(w.step(50).tag, undefined);
-    assert.equal(w.rejoin(b.token, 4000), b);
+    assert.equal(w.rejoin(b.token, 4000)?.id, b.id);
     assert.equal(b.awaySince, -1);
     w.disconnect(b.id, 5000);
     assert.deepEqual(w.expire(9000), []);
     assert.deepEqual(w.expire(10_001), [b.id]);
     assert.equal(w.rejoin(b.token, 10_002), undefined);
     assert.equal(w.rejoin('forged', 0), undefined);
+    const c = w.join('cat').player!;
+    assert.equal(w.rejoin(`${c.id}.${'A'.repeat(22)}`, 0), undefined, 'a token with the wrong secret');
+    assert.notEqual(c.id, b.id, 'ids are not reused');
   });
 
   it('hands "it" to a present player when "it" goes away', () => {
@@ -140,7 +143,7 @@ describe('world', () => {
     assert.equal(w.it, b.id);
     w.disconnect(b.id, 0);
     assert.equal(w.it, undefined);
-    assert.equal(w.rejoin(a.token, 1), a);
+    assert.equal(w.rejoin(a.token, 1)?.id, a.id);
     assert.equal(w.it, a.id);
   });
 
@@ -154,22 +157,24 @@ describe('world', () => {
       ids.push(p.id);
     }
     const near = w.near(500, 500, 45).map((p) => p.id).sort();
-    const expected = [...w.players.values()].filter((p) => Math.abs(p.x - 500) <= 45).map((p) => p.id).sort();
+    const expected = w.list().filter((p) => Math.abs(p.x - 500) <= 45).map((p) => p.id).sort();
     assert.deepEqual(near, expected);
+    assert.deepEqual(expected, ids.filter((_, i) => Math.abs(20 * i + 10 - 500) <= 45).sort());
     assert.equal(near.length, 4);
   });
 });
 
 describe('grid', () => {
   it('covers the 3 x 3 neighbourhood and clips at the edges', () => {
-    const grid = new SpatialGrid<{ x: number; y: number }>(300, 300, 100);
-    const items = [{ x: 5, y: 5 }, { x: 150, y: 150 }, { x: 295, y: 295 }, { x: 295, y: 5 }];
-    grid.rebuild(items);
-    const seen: { x: number; y: number }[] = [];
-    grid.neighbourhood(grid.cellOf(5, 5), (p) => seen.push(p));
-    assert.deepEqual(seen, [items[0], items[1]]);
+    const grid = new SpatialGrid(300, 300, 100);
+    const xs = [5, 150, 295, 295];
+    const ys = [5, 150, 295, 5];
+    grid.rebuild([0, 1, 2, 3], xs, ys);
+    const seen: number[] = [];
+    grid.neighbourhood(grid.cellOf(5, 5), (slot) => seen.push(slot));
+    assert.deepEqual(seen, [0, 1]);
     assert.equal(grid.occupied.length, 4);
-    grid.rebuild([items[1]]);
+    grid.rebuild([1], xs, ys);
     assert.deepEqual(grid.occupied, [grid.cellOf(150, 150)]);
     assert.deepEqual(grid.itemsOf(grid.cellOf(5, 5)), []);
   });
@@ -207,14 +212,15 @@ describe('encoders', () => {
     w.step(0);
     const views = new ViewEncoder();
     views.encode(w);
-    const seenBy = (p: typeof a) => JSON.parse(views.viewFor(p).toString()).players.map((q: { id: string }) => q.id).sort();
+    const seenBy = (p: typeof a) => JSON.parse(views.viewFor(p.slot).toString()).players.map((q: { id: string }) => q.id).sort();
     assert.deepEqual(seenBy(a), [it.id, a.id, b.id, c.id].sort());
-    assert.equal(views.viewFor(a), views.viewFor(b));
+    assert.equal(views.viewFor(a.slot), views.viewFor(b.slot));
     assert.deepEqual(seenBy(far), [it.id, far.id].sort());
     assert.deepEqual(seenBy(it), [it.id]);
-    assert.equal(JSON.parse(views.viewFor(a).toString()).it, it.id);
+    assert.equal(JSON.parse(views.viewFor(a.slot).toString()).it, it.id);
     // A player who joined after encode() gets a view made for its cell.
     const late = place('late', 350, 350);
+    views.encode(w);
     assert.deepEqual(seenBy(late), [it.id, late.id].sort());
   });
 });
@@ -235,5 +241,25 @@ describe('client messages', () => {
     assert.equal((parseClientMessage('{"type":"fly"}') as { error: string }).error, 'unknown-type');
     assert.equal((parseClientMessage('{"kind":"join"}') as { error: string }).error, 'malformed');
     assert.equal(CLOSE.malformed, 4000);
+  });
+});
+
+describe('shared memory', () => {
+  it('two World objects over one buffer are one world', () => {
+    const config = gameConfig({ arenaW: 500, arenaH: 500, maxPlayers: 10 });
+    const buffer = new SharedArrayBuffer(World.byteLength(config));
+    const here = new World(config, { now: 0, buffer });
+    const there = new World(config, { now: 99, buffer });
+    const ann = here.join('ann').player!;
+    assert.equal(there.size, 1);
+    assert.equal(there.get(ann.id)?.name, 'ann');
+    assert.equal(there.time, 0, 'joining memory already set up keeps its state');
+    there.input(ann.id, 1, 1, 0);
+    here.step(100);
+    assert.equal(there.tick, 1);
+    assert.equal(there.get(ann.id)!.x, ann.x);
+    assert.equal(there.rejoin(ann.token, 100)?.id, ann.id);
+    assert.ok(JSON.parse(encodeState(there).toString()).players[0].name === 'ann');
+    assert.throws(() => new World(config, { now: 0, buffer: new ArrayBuffer(8) }), RangeError);
   });
 });

@@ -61,5 +61,6 @@ export function gameConfig(partial: Partial<GameConfig> = {}): GameConfig {
     throw new GameConfigError(`the arena (${config.arenaW} x ${config.arenaH}) must be at least 4 radii (${4 * config.radius}) each way`);
   }
   if (!Number.isInteger(config.maxPlayers)) throw new GameConfigError(`maxPlayers must be an integer, got ${config.maxPlayers}`);
+  if (!Number.isInteger(config.maxNameLength) || config.maxNameLength > 63) throw new GameConfigError(`maxNameLength must be an integer up to 63, got ${config.maxNameLength}`);
   return config;
 }

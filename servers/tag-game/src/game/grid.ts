@@ -1,25 +1,22 @@
 /**
  * A uniform grid over the arena, rebuilt every tick (O(players)): contact checks look only at the cells around
- * "it", and interest management hands every player the players of its 3 x 3 block of cells.
+ * "it", and interest management hands every player the players of its 3 x 3 block of cells. Items are player
+ * slots (small integers); positions come from the world's arrays.
  *
  *   const grid = new SpatialGrid(arenaW, arenaH, cellSize);
- *   grid.rebuild(players);          // any objects with x, y
- *   grid.cellOf(x, y)               // the cell index of a point
- *   grid.forEachNear(x, y, r, fn)   // every item whose cell touches the square [x - r, x + r] x [y - r, y + r]
- *   grid.neighbourhood(cell, fn)    // every item of the cell and its 8 neighbours
+ *   grid.rebuild(slots, xs, ys);        // slots: the items; xs[slot], ys[slot]: their positions
+ *   grid.cellOf(x, y)                   // the cell index of a point
+ *   grid.forEachNear(x, y, r, fn)       // every item whose cell touches the square [x - r, x + r] x [y - r, y + r]
+ *   grid.neighbourhood(cell, fn)        // every item of the cell and its 8 neighbours
+ *   grid.occupied                       // the cells holding at least one item
  */
 
-export interface Positioned {
-  x: number;
-  y: number;
-}
-
-export class SpatialGrid<T extends Positioned> {
+export class SpatialGrid {
   readonly cols: number;
   readonly rows: number;
   readonly cellSize: number;
-  /** Items per cell; cells that were never filled stay undefined, emptied ones are reused. */
-  private readonly cells: (T[] | undefined)[];
+  /** Items per cell; cells never filled stay undefined, emptied ones are reused. */
+  private readonly cells: (number[] | undefined)[];
   /** Indices of the cells holding at least one item since the last rebuild. */
   readonly occupied: number[] = [];
 
@@ -36,11 +33,12 @@ export class SpatialGrid<T extends Positioned> {
     return row * this.cols + col;
   }
 
-  rebuild(items: Iterable<T>): void {
+  rebuild(items: ArrayLike<number>, xs: ArrayLike<number>, ys: ArrayLike<number>): void {
     for (const cell of this.occupied) this.cells[cell]!.length = 0;
     this.occupied.length = 0;
-    for (const item of items) {
-      const cell = this.cellOf(item.x, item.y);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      const cell = this.cellOf(xs[item]!, ys[item]!);
       let list = this.cells[cell];
       if (list === undefined) this.cells[cell] = list = [];
       if (list.length === 0) this.occupied.push(cell);
@@ -49,11 +47,11 @@ export class SpatialGrid<T extends Positioned> {
   }
 
   /** The items of one cell (empty when none). */
-  itemsOf(cell: number): readonly T[] {
+  itemsOf(cell: number): readonly number[] {
     return this.cells[cell] ?? EMPTY;
   }
 
-  forEachNear(x: number, y: number, range: number, fn: (item: T) => void): void {
+  forEachNear(x: number, y: number, range: number, fn: (item: number) => void): void {
     const c0 = Math.max(0, Math.floor((x - range) / this.cellSize));
     const c1 = Math.min(this.cols - 1, Math.floor((x + range) / this.cellSize));
     const r0 = Math.max(0, Math.floor((y - range) / this.cellSize));
@@ -66,7 +64,7 @@ export class SpatialGrid<T extends Positioned> {
     }
   }
 
-  neighbourhood(cell: number, fn: (item: T) => void): void {
+  neighbourhood(cell: number, fn: (item: number) => void): void {
     const col = cell % this.cols;
     const row = (cell - col) / this.cols;
     for (let r = Math.max(0, row - 1); r <= Math.min(this.rows - 1, row + 1); r++) {
@@ -78,4 +76,4 @@ export class SpatialGrid<T extends Positioned> {
   }
 }
 
-const EMPTY: readonly never[] = [];
+const EMPTY: readonly number[] = [];

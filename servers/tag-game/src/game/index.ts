@@ -8,14 +8,18 @@
  *   const { player } = world.join('ann');   // then send encodeWelcome(player, world, tickHz)
  *   world.input(player.id, 1, 1, 0);
  *   world.step(Date.now()); world.expire(Date.now());
- *   const bytes = encodeState(world);       // the same bytes to every player; or views.encode(world) + views.viewFor(p)
+ *   const bytes = encodeState(world);       // the same bytes to every player; or views.encode(world) + views.viewFor(slot)
+ *
+ * The world's state is one block of memory (World.byteLength(config)); pass a SharedArrayBuffer as `buffer` to
+ * share one world between threads (writers kept apart by the caller). Players are addressed by id (string) or
+ * slot (index into the world's arrays: world.xs[slot], world.scores[slot], ...); world.slots() lists them.
  *
  * Files: config.ts (the numbers), world.ts (players, movement, tags, scores, "it"), grid.ts (the spatial grid),
  * encode.ts (server messages), parse.ts (client messages and the close codes).
  */
 
 export { DEFAULT_GAME, GameConfigError, gameConfig, type GameConfig } from './config.ts';
-export { SpatialGrid, type Positioned } from './grid.ts';
-export { World, cleanName, type JoinResult, type Player, type StepResult, type TagEvent, type WorldOptions } from './world.ts';
+export { SpatialGrid } from './grid.ts';
+export { Player, World, cleanName, type JoinResult, type StepResult, type TagEvent, type WorldOptions } from './world.ts';
 export { ViewEncoder, encodeState, encodeWelcome, playerJson } from './encode.ts';
 export { CLOSE, parseClientMessage, type ClientMessage, type ParseError } from './parse.ts';
