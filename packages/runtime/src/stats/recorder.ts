@@ -105,6 +105,7 @@ export class StatsRecorder {
   /** Integral of open connections over time (connection-ms) up to `lastOpenAt`. */
   private connectionMs = 0;
   private readonly startedMono = performance.now();
+  private readonly startedCpu = process.cpuUsage();
   private lastOpenAt: number;
 
   /**
@@ -337,6 +338,7 @@ export class StatsRecorder {
       durationMs: spanMs,
       cores: availableParallelism(),
       threads: this.threads,
+      processCpuUs: cpuSince(this.startedCpu),
       nodes,
       sources,
       locks,
@@ -353,4 +355,9 @@ export class StatsRecorder {
 function sourceOfPath(plan: Plan, global: number): Plan['sources'][number] {
   for (const s of plan.sources) if (global >= s.pathBase && global < s.pathBase + s.numPaths) return s;
   throw new RangeError(`path ${global} belongs to no source`);
+}
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(start);
+  return u.user + u.system;
 }

@@ -100,6 +100,11 @@ export interface ProfileStats {
   cores: number;
   /** Threads that ran nodes (1 for event). */
   threads: number;
+  /**
+   * CPU time (user + system, µs) the whole process used over the span, every thread and the runtime's own work
+   * (parsing, io, dispatch) included: node CPU is only part of a request's cost. Merged: the largest.
+   */
+  processCpuUs: number;
   /** Per concrete node, sampled calls. */
   nodes: Record<string, NodeProfile>;
   sources: Record<string, SourceProfile>;
@@ -142,6 +147,7 @@ export function emptyProfile(sampleEvery = 0): ProfileStats {
     durationMs: 0,
     cores: 0,
     threads: 0,
+    processCpuUs: 0,
     nodes: {},
     sources: {},
     locks: {},
@@ -173,6 +179,8 @@ export function mergeProfiles(profiles: readonly ProfileStats[]): ProfileStats {
     out.sampleEvery = Math.max(out.sampleEvery, p.sampleEvery);
     out.cores = Math.max(out.cores, p.cores);
     out.threads += p.threads;
+    // Every thread reads the same process's CPU; the earliest recorder (the main thread's) saw the most of it.
+    out.processCpuUs = Math.max(out.processCpuUs, p.processCpuUs ?? 0);
     group(nodes, p.nodes);
     group(sources, p.sources);
     group(locks, p.locks);
