@@ -2,9 +2,10 @@
 import type { AnyProfile } from '../src/profile.ts';
 import { cpuProfile } from './cpu.ts';
 import { imageScalerProfile } from './image-scaler.ts';
+import { tagGameProfile } from './tag-game.ts';
 import { webProfile } from './web.ts';
 
-export const profiles: readonly AnyProfile[] = [webProfile, imageScalerProfile, cpuProfile];
+export const profiles: readonly AnyProfile[] = [webProfile, imageScalerProfile, cpuProfile, tagGameProfile];
 
 export function findProfile(name: string): AnyProfile | undefined {
   return profiles.find((profile) => profile.name === name);

@@ -17,6 +17,11 @@ export interface TargetDefinition {
   readonly runtime?: string;
   /** For tables and charts: `flux (threadpool)`, `node:http`. */
   readonly label: string;
+  /**
+   * Scenario profiles: the baseline this target's ratios are taken against, when not the profile's
+   * `referenceBaseline` (the tag game compares each Flux mode with the baseline of the same mode).
+   */
+  readonly reference?: string;
   /** Resolves how to start the target (may write a config, pick a port). */
   launch(): Promise<LaunchSpec>;
 }

@@ -31,7 +31,8 @@ export interface ScenarioLevel {
 export interface ScenarioCapacity {
   /** For the table's footer: `20 Hz kept with state delay p99 <= 50 ms`. */
   readonly description: string;
-  holds(median: Readonly<Record<string, number>>): boolean;
+  /** `level`: the load level of these medians; `workload`: the settings prepare returned (a tick rate the test depends on). */
+  holds(median: Readonly<Record<string, number>>, context: { readonly level: number; readonly workload: Readonly<Record<string, unknown>> }): boolean;
 }
 
 export interface ScenarioProfile {

@@ -21,7 +21,7 @@ export function renderScenarioTable(record: ScenarioRecord, options: { color?: b
   const table = new Table({
     head: [
       s.level.name, 'target', ...s.metrics.map((m) => m.label), `runs ± (${primary?.label ?? s.primaryMetric})`,
-      ...(reference ? [`${primary?.label ?? s.primaryMetric} vs ${reference}`] : []), ...(withHolds ? ['holds'] : []),
+      ...(reference ? [`${primary?.label ?? s.primaryMetric} vs ${record.results.some((r) => r.reference) ? 'its baseline' : reference}`] : []), ...(withHolds ? ['holds'] : []),
     ],
     colAligns: ['right', 'left', ...s.metrics.map(() => 'right' as const), 'right', ...(reference ? ['right' as const] : []), ...(withHolds ? ['left' as const] : [])],
     style: options.color ? { head: ['cyan'] } : { head: [], border: [] },
@@ -47,7 +47,8 @@ export function renderScenarioTable(record: ScenarioRecord, options: { color?: b
   if (record.capacity && s.capacity) {
     lines.push(`largest ${s.level.name} held (${s.capacity}; every smaller count held too):`);
     for (const c of record.capacity) {
-      const ratio = c.ratioToBaseline !== undefined && c.target !== referenceId ? ` (${formatRatio(c.ratioToBaseline)} ${reference})` : '';
+      const against = record.targets.find((t) => t.id === c.reference)?.label ?? c.reference;
+      const ratio = c.ratioToBaseline !== undefined && c.target !== c.reference ? ` (${formatRatio(c.ratioToBaseline)} ${against})` : '';
       lines.push(`  ${c.label}: ${c.largestHeld === null ? `none of those measured` : c.largestHeld}${ratio}`);
     }
   }

@@ -38,6 +38,8 @@ export interface ScenarioResultEntry {
   readonly runtime?: string;
   readonly label: string;
   readonly level: number;
+  /** The baseline its ratios are taken against, when not the profile's reference baseline. */
+  readonly reference?: string;
   readonly runs: readonly ScenarioRun[];
   /** Per metric: the median over the runs. */
   readonly median: Readonly<Record<string, number>>;
@@ -54,6 +56,8 @@ export interface CapacityEntry {
   readonly target: string;
   readonly label: string;
   readonly largestHeld: number | null;
+  /** The baseline it is compared with. */
+  readonly reference?: string;
   /** Over the reference baseline's largest level held. */
   readonly ratioToBaseline?: number;
 }
@@ -79,6 +83,7 @@ export interface RawScenarioResult {
   readonly runtime?: string;
   readonly label: string;
   readonly level: number;
+  readonly reference?: string;
   readonly runs: readonly ScenarioRun[];
 }
 
@@ -97,18 +102,19 @@ export function summarizeScenarioRuns(runs: readonly ScenarioRun[], metrics: rea
 export function buildScenarioResults(
   raw: readonly RawScenarioResult[],
   settings: Pick<ScenarioSettings, 'metrics' | 'primaryMetric' | 'referenceBaseline'>,
-  holds?: (median: Readonly<Record<string, number>>) => boolean,
+  holds?: (median: Readonly<Record<string, number>>, level: number) => boolean,
 ): ScenarioResultEntry[] {
   const entries = raw.filter((r) => r.runs.length > 0).map((r) => ({ ...r, ...summarizeScenarioRuns(r.runs, settings.metrics) }));
   return entries.map((entry) => {
-    const reference = settings.referenceBaseline
-      ? entries.find((e) => e.target === settings.referenceBaseline && e.level === entry.level)?.median[settings.primaryMetric]
+    const referenceId = entry.reference ?? settings.referenceBaseline;
+    const reference = referenceId
+      ? entries.find((e) => e.target === referenceId && e.level === entry.level)?.median[settings.primaryMetric]
       : undefined;
     const value = entry.median[settings.primaryMetric];
     return {
       ...entry,
       ...(reference !== undefined && reference > 0 && value !== undefined ? { ratioToBaseline: value / reference } : {}),
-      ...(holds ? { holds: holds(entry.median) } : {}),
+      ...(holds ? { holds: holds(entry.median, entry.level) } : {}),
     };
   });
 }
@@ -128,13 +134,15 @@ export function capacityOf(results: readonly ScenarioResultEntry[], targets: rea
     return held;
   };
   const withResults = targets.filter((t) => results.some((r) => r.target === t.id && r.holds !== undefined));
-  const reference = referenceBaseline ? largest(referenceBaseline) : null;
   return withResults.map((t) => {
     const held = largest(t.id);
+    const referenceId = results.find((r) => r.target === t.id)?.reference ?? referenceBaseline;
+    const reference = referenceId ? largest(referenceId) : null;
     return {
       target: t.id,
       label: t.label,
       largestHeld: held,
+      ...(referenceId ? { reference: referenceId } : {}),
       ...(reference && held !== null ? { ratioToBaseline: held / reference } : {}),
     };
   });

@@ -223,10 +223,11 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRec
       ...(definition.runtime ? { runtime: definition.runtime } : {}),
       label: definition.label,
       level,
+      ...(definition.reference ? { reference: definition.reference } : {}),
       runs,
     })),
     settings,
-    profile.capacity ? (median) => profile.capacity!.holds(median) : undefined,
+    profile.capacity ? (median, level) => profile.capacity!.holds(median, { level, workload: scenario.settings }) : undefined,
   );
   return {
     schema: RECORD_SCHEMA,

@@ -1,0 +1,61 @@
+/**
+ * CPU time of a process group from /proc (Linux): utime + stime of every process whose group is `pgid`, all their
+ * threads included. A target runs in a group of its own (the harness starts it detached), so this is the server's
+ * CPU whether it uses threads or child processes, and none of the bots'.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+let clockTicks: number | undefined;
+
+/** Clock ticks a second (USER_HZ): the unit of utime and stime. */
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/** utime + stime (ms) and the group of one /proc/<pid>/stat line; the command name may hold spaces and parentheses. */
+export function parseStat(line: string): { pgrp: number; cpuTicks: number } | undefined {
+  const close = line.lastIndexOf(')');
+  if (close < 0) return undefined;
+  // After "pid (comm) ": state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime ...
+  const fields = line.slice(close + 2).split(' ');
+  const pgrp = Number(fields[2]);
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isFinite(pgrp) || !Number.isFinite(utime) || !Number.isFinite(stime)) return undefined;
+  return { pgrp, cpuTicks: utime + stime };
+}
+
+/** CPU milliseconds used so far by every process of the group; undefined where /proc is missing. */
+export function processGroupCpuMs(pgid: number): number | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  let ticks = 0;
+  let found = false;
+  for (const entry of entries) {
+    if (entry.charCodeAt(0) < 0x30 || entry.charCodeAt(0) > 0x39) continue;
+    let line: string;
+    try {
+      line = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const stat = parseStat(line);
+    if (stat && stat.pgrp === pgid) {
+      ticks += stat.cpuTicks;
+      found = true;
+    }
+  }
+  return found ? (ticks * 1000) / ticksPerSecond() : undefined;
+}
