@@ -1,0 +1,12 @@
+/** The runtimes the interop suites run under: every one built into @flux/runtime. */
+
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+function threadsBuilt(): boolean {
+  const runtimeEntry = createRequire(import.meta.url).resolve('@flux/runtime');
+  return existsSync(join(dirname(runtimeEntry), 'threads', 'index.ts'));
+}
+
+export const RUNTIMES: readonly string[] = threadsBuilt() ? ['event', 'threadpool', 'thread', 'workers'] : ['event'];
