@@ -1,0 +1,13 @@
+/** The runtimes the end-to-end suites run under: every one built into @flux/runtime. */
+
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { RuntimeKind } from '@flux/runtime';
+
+function threadsBuilt(): boolean {
+  const runtimeEntry = createRequire(import.meta.url).resolve('@flux/runtime');
+  return existsSync(join(dirname(runtimeEntry), 'threads', 'index.ts'));
+}
+
+export const RUNTIMES: readonly RuntimeKind[] = threadsBuilt() ? ['event', 'threadpool', 'thread', 'workers'] : ['event'];
