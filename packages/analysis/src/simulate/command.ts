@@ -1,20 +1,21 @@
 /**
  * `flux simulate <program.flux|.ir.json> --profile <stats.json> --runtime <r> --cores <n> --connections <list>
  *  [--json] [--seed n] [--speedup Node=factor]... [--arrivals closed|open:<rate>] [--chart out.svg]
- *  [--threads n] [--io-us n] [--client-cpu-us n] [--cost name=value]... [--requests n] [--exponential]
+ *  [--threads n] [--io-us n] [--implementation module.ts] [--client-cpu-us n] [--cost name=value]... [--requests n] [--exponential]
  *  [--async Node]... [--sync Node]...`
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliIO } from '../cli/main.ts';
-import { loadProfile, loadProgram, predict } from './run.ts';
+import { pathToFileURL } from 'node:url';
+import { classifyImplementation, loadProfile, loadProgram, predict } from './run.ts';
 import { DEFAULT_COSTS, parseCostOverride, RUNTIMES, type RuntimeName } from './runtime-costs.ts';
 import { lineChartSvg } from './svg-chart.ts';
 
 const USAGE = `usage: flux simulate <program.flux|program.ir.json> --profile <stats.json> --runtime <event|threadpool|thread|workers>
        --cores <n> --connections <list> [--json] [--seed <n>] [--speedup <Node>=<factor>]...
-       [--arrivals closed|open:<rate>] [--chart <out.svg>] [--threads <n>] [--io-us <us>] [--client-cpu-us <us>]
+       [--arrivals closed|open:<rate>] [--chart <out.svg>] [--threads <n>] [--io-us <us>] [--implementation <module>] [--client-cpu-us <us>]
        [--cost <name>=<value>]... [--requests <n>] [--exponential] [--async <Node>]... [--sync <Node>]...
 `;
 
@@ -35,7 +36,8 @@ export async function runSimulateCommand(argv: readonly string[], io: CliIO): Pr
         arrivals: { type: 'string', default: 'closed' },
         chart: { type: 'string' },
         threads: { type: 'string' },
-        'io-us': { type: 'string', default: '0' },
+        'io-us': { type: 'string' },
+        implementation: { type: 'string' },
         'client-cpu-us': { type: 'string', default: '0' },
         cost: { type: 'string', multiple: true, default: [] },
         requests: { type: 'string', default: '40000' },
@@ -79,6 +81,7 @@ export async function runSimulateCommand(argv: readonly string[], io: CliIO): Pr
     for (const c of values.cost) costs = parseCostOverride(c, costs);
     const ir = loadProgram(resolve(io.cwd, positionals[0]!));
     const profile = loadProfile(resolve(io.cwd, values.profile));
+    const declared = values.implementation === undefined ? undefined : await classifyImplementation(pathToFileURL(resolve(io.cwd, values.implementation)).href);
     const prediction = predict({
       ir,
       profile,
@@ -89,19 +92,22 @@ export async function runSimulateCommand(argv: readonly string[], io: CliIO): Pr
       threads: values.threads === undefined ? undefined : positiveInt(values.threads, '--threads'),
       speedups,
       openRate,
-      ioUs: nonNegative(values['io-us'], '--io-us'),
+      ioUs: values['io-us'] === undefined ? undefined : nonNegative(values['io-us'], '--io-us'),
       clientCpuUs: nonNegative(values['client-cpu-us'], '--client-cpu-us'),
       costs,
       measure: positiveInt(values.requests, '--requests'),
       exponential: values.exponential,
-      asyncNodes: new Set(values.async),
-      syncNodes: new Set(values.sync),
+      asyncNodes: new Set([...values.async, ...(declared?.async ?? [])].filter((n) => !values.sync.includes(n))),
+      syncNodes: new Set([...values.sync, ...(declared?.sync ?? [])].filter((n) => !values.async.includes(n))),
     });
     const rows = prediction.rows.map((r) => ({ connections: r.connections, throughput: round(r.throughput, 1), p50Ms: round(r.p50Ms, 4), p99Ms: round(r.p99Ms, 4) }));
     if (values.json) io.stdout(`${JSON.stringify(rows)}\n`);
     else {
       const d = prediction.compiled.demand;
       io.stdout(`flux simulate: ${ir.program} under ${runtime}, ${cores} core${cores > 1 ? 's' : ''}, ${openRate === undefined ? 'closed loop' : `open arrivals at ${openRate}/s`}, seed ${seed}\n`);
+      io.stdout(`outside the nodes: ${prediction.ioUs.toFixed(1)} us a request (${values['io-us'] === undefined ? "the profile's process CPU per flow minus its nodes'" : '--io-us'})\n`);
+      const asyncNodes = [...prediction.model.nodes.values()].filter((n) => n.async).map((n) => n.name);
+      io.stdout(`asynchronous nodes (work on libuv's pool): ${asyncNodes.length > 0 ? asyncNodes.join(', ') : 'none'}${declared ? ' (from --implementation)' : ''}\n`);
       io.stdout(`CPU per request (us): connection thread ${d.home.toFixed(1)}, workers ${d.worker.toFixed(1)}, libuv pool ${d.pool.toFixed(1)}, load generator ${d.client.toFixed(1)}\n`);
       for (const [name, f] of speedups) io.stdout(`virtual speedup: ${name} CPU divided by ${f}\n`);
       for (const n of prediction.model.notes) io.stdout(`note: ${n}\n`);

@@ -4,7 +4,7 @@
  * (libuv's pool); the flows' paths with probabilities; the locks and which runtimes elide them.
  */
 import type { ProgramIR } from '@flux/compiler';
-import { Deterministic, Exponential, fromHistogram, type Distribution, type HistogramInput } from './distribution.ts';
+import { Deterministic, Exponential, fromHistogram, trimToMean, type Distribution, type HistogramInput } from './distribution.ts';
 import { buildFlowModel, type FlowModel, type EdgeCount, type PathCount } from './flow-model.ts';
 import type { RuntimeName } from './runtime-costs.ts';
 
@@ -20,6 +20,7 @@ export interface ProfileInput {
   profile?: {
     sampleEvery?: number;
     durationMs?: number;
+    processCpuUs?: number;
     cores?: number;
     nodes?: Record<string, { cpuUs: HistogramInput; wallUs: HistogramInput }>;
     asyncWaitUs?: Record<string, HistogramInput>;
@@ -86,7 +87,8 @@ export function buildModel(ir: ProgramIR, profile: ProfileInput, options: ModelO
       off = async && waitMean > 0 ? new Exponential(waitMean) : new Deterministic(0);
       if (hist === undefined && calls > 0 && !options.exponential) notes.push(`${n.name}: no histogram in the profile (version 1?): exponential with the mean`);
     } else {
-      cpu = fromHistogram(hist.cpuUs, cpuMean);
+      // Synchronous: the wall clock's shape without its preempted tail, at the CPU clock's mean (trimToMean).
+      cpu = !async && hist.wallUs.count > 0 && cpuMean > 0 ? fromHistogram(trimToMean(hist.wallUs, cpuMean), cpuMean) : fromHistogram(hist.cpuUs, cpuMean);
       off = async ? (waitHist && waitHist.count > 0 ? fromHistogram(waitHist) : waitMean > 0 ? new Exponential(waitMean) : new Deterministic(0)) : new Deterministic(0);
     }
     const factor = options.speedups?.get(n.name);

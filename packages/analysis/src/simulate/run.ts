@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { compile, formatDiagnostics, type ProgramIR } from '@flux/compiler';
+import { isAsyncFunction } from '@flux/runtime/plan/build.ts';
 import { compileRuntime, type CompiledRuntime } from './compile.ts';
 import { buildModel, type ProfileInput, type SimModel } from './model.ts';
 import { DEFAULT_COSTS, type RuntimeCosts, type RuntimeName } from './runtime-costs.ts';
@@ -34,6 +35,8 @@ export interface Prediction {
   readonly compiled: CompiledRuntime;
   readonly events: number;
   readonly wallMs: number;
+  /** CPU per request outside the nodes used (given, or from the profile's process CPU). */
+  readonly ioUs: number;
 }
 
 export function predict(options: PredictOptions): Prediction {
@@ -43,11 +46,12 @@ export function predict(options: PredictOptions): Prediction {
     asyncNodes: options.asyncNodes,
     syncNodes: options.syncNodes,
   });
+  const ioUs = options.ioUs ?? ioUsFromProfile(options.profile, nodeUsPerRequest(model));
   const compiled = compileRuntime(model, {
     runtime: options.runtime,
     cores: options.cores,
     threads: options.threads,
-    ioUs: options.ioUs ?? 0,
+    ioUs,
     clientCpuUs: options.clientCpuUs ?? 0,
     costs: options.costs ?? DEFAULT_COSTS,
   });
@@ -65,7 +69,22 @@ export function predict(options: PredictOptions): Prediction {
     events += r.events;
     return r;
   });
-  return { rows, model, compiled, events, wallMs: performance.now() - started };
+  return { rows, model, compiled, events, wallMs: performance.now() - started, ioUs };
+}
+
+/** Mean CPU the nodes of a request use, on its thread and on libuv's pool (µs). */
+export function nodeUsPerRequest(model: SimModel): number {
+  let us = 0;
+  for (const list of model.flows.paths.values()) {
+    for (const path of list) {
+      for (const op of path.ops) {
+        if (op.kind !== 'node') continue;
+        const node = model.nodes.get(op.node);
+        if (node !== undefined) us += path.probability * (node.cpu.mean + (node.async ? node.offThread.mean : 0));
+      }
+    }
+  }
+  return us;
 }
 
 /** A `.flux` program (compiled here) or a compiled `.ir.json`. Throws with the diagnostics on errors. */
@@ -79,6 +98,31 @@ export function loadProgram(file: string): ProgramIR {
   const result = compile(text, file);
   if (result.ir === undefined) throw new Error(`${file} does not compile:\n${formatDiagnostics(result.diagnostics, result.source)}`);
   return result.ir;
+}
+
+/**
+ * Which nodes an implementation module declares asynchronous, decided as the runtime decides it for lock
+ * elision (`isAsyncFunction`: the function is an AsyncFunction). Better than guessing from the profile, where
+ * a synchronous node preempted on a busy machine shows wall time well above its CPU time.
+ */
+export async function classifyImplementation(moduleUrl: string): Promise<{ async: Set<string>; sync: Set<string> }> {
+  const mod = (await import(moduleUrl)) as { default?: { nodes?: Record<string, unknown> } };
+  const nodes = mod.default?.nodes;
+  if (nodes === undefined || typeof nodes !== 'object') throw new Error(`${moduleUrl} has no default export with nodes (an implementation module)`);
+  const out = { async: new Set<string>(), sync: new Set<string>() };
+  for (const [name, fn] of Object.entries(nodes)) (isAsyncFunction(fn) ? out.async : out.sync).add(name);
+  return out;
+}
+
+/**
+ * CPU per request outside the nodes, from a version 2 profile: the process's CPU over the profile's span per
+ * flow, minus what the nodes account for (on their thread and on libuv's pool). 0 when the profile lacks it.
+ */
+export function ioUsFromProfile(profile: ProfileInput, nodeUsPerRequest: number): number {
+  const cpu = profile.profile?.processCpuUs;
+  const flows = profile.flows?.started ?? 0;
+  if (cpu === undefined || !(cpu > 0) || !(flows > 0)) return 0;
+  return Math.max(0, cpu / flows - nodeUsPerRequest);
 }
 
 export function loadProfile(file: string): ProfileInput {

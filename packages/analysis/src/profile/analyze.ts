@@ -1,0 +1,184 @@
+/**
+ * From a snapshot to what a user asks of a profile: per node CPU, blocking and wall time; per constraint
+ * wait and hold; hot paths ranked by frequency x time. Means come from the exact totals where the snapshot
+ * has them (calls x sampled mean), percentiles from the histograms of the sampled calls.
+ */
+
+import { mean, quantile, type HistogramJson } from '@flux/runtime/stats/histogram.ts';
+import type { LockMode, StatsSnapshot } from '@flux/runtime/stats/snapshot.ts';
+
+export interface Spread {
+  meanUs: number;
+  p50Us: number;
+  p99Us: number;
+  /** Sampled values behind the percentiles. */
+  samples: number;
+}
+
+export interface NodeRow {
+  name: string;
+  calls: number;
+  errors: number;
+  cpu: Spread;
+  /** Wall minus CPU: time the call awaited (I/O, libuv's pool, a promise). */
+  blocking: Spread;
+  wall: Spread;
+  /** CPU per completed flow, µs (calls per flow x mean CPU). */
+  cpuPerFlowUs: number;
+  /** Share of all node CPU. */
+  cpuShare: number;
+  /** Wall time per completed flow, µs, and its share of all node wall time. */
+  wallPerFlowUs: number;
+  wallShare: number;
+}
+
+export interface LockRow {
+  name: string;
+  mode: LockMode;
+  acquisitions: number;
+  /** Share of acquisitions that waited. */
+  contendedShare: number;
+  wait: Spread;
+  hold: Spread;
+  /** Hold time per completed flow, µs (acquisitions per flow x mean hold). */
+  holdPerFlowUs: number;
+  /** Total wait per completed flow, µs, and its share of all lock wait. */
+  waitPerFlowUs: number;
+  waitShare: number;
+}
+
+export interface HotPath {
+  source: string;
+  number: number;
+  nodes: string[];
+  ending: string;
+  count: number;
+  meanMs: number;
+  totalMs: number;
+  /** Share of all flows' time. */
+  share: number;
+}
+
+export interface Analysis {
+  program: string;
+  runtime: string;
+  /** Flows that ended (ok or error); the denominator of every per-flow figure. */
+  completed: number;
+  /** Flows per second over the snapshot's span (idle time included). */
+  flowsPerSecond: number;
+  durationMs: number;
+  cores: number;
+  threads: number;
+  sampleEvery: number;
+  nodes: NodeRow[];
+  locks: LockRow[];
+  hotPaths: HotPath[];
+  /** CPU per completed flow: all nodes, and the whole process (0 when the snapshot lacks it). */
+  nodeCpuPerFlowUs: number;
+  processCpuPerFlowUs: number;
+  flow: Spread;
+  queueWait: Spread | null;
+  crossing: Spread | null;
+  connections: { maxOpen: number; meanOpen: number };
+}
+
+export function spread(h: HistogramJson | undefined, meanOverride?: number): Spread {
+  if (h === undefined || h.count === 0) return { meanUs: meanOverride ?? 0, p50Us: 0, p99Us: 0, samples: 0 };
+  return { meanUs: meanOverride ?? mean(h), p50Us: quantile(h, 0.5), p99Us: quantile(h, 0.99), samples: h.count };
+}
+
+export function analyze(s: StatsSnapshot): Analysis {
+  const p = s.profile;
+  const completed = s.flows.ok + s.flows.error;
+  const perFlow = (total: number): number => (completed > 0 ? total / completed : 0);
+
+  const rows: NodeRow[] = [];
+  for (const [name, n] of Object.entries(s.nodes)) {
+    const prof = p.nodes[name];
+    if (prof === undefined) continue; // abstract nodes: no calls of their own to time
+    const cpuTotalUs = n.cpuMs * 1000;
+    const wallTotalUs = n.wallMs * 1000;
+    const cpu = spread(prof.cpuUs, n.calls > 0 && n.timed > 0 ? cpuTotalUs / n.calls : undefined);
+    const wall = spread(prof.wallUs, n.calls > 0 && n.timed > 0 ? wallTotalUs / n.calls : undefined);
+    const blockingHist = p.asyncWaitUs?.[name];
+    const blocking = blockingHist !== undefined ? spread(blockingHist, Math.max(0, wall.meanUs - cpu.meanUs)) : { meanUs: Math.max(0, wall.meanUs - cpu.meanUs), p50Us: 0, p99Us: 0, samples: 0 };
+    rows.push({
+      name,
+      calls: n.calls,
+      errors: n.errors,
+      cpu,
+      blocking,
+      wall,
+      cpuPerFlowUs: perFlow(cpuTotalUs),
+      cpuShare: 0,
+      wallPerFlowUs: perFlow(wallTotalUs),
+      wallShare: 0,
+    });
+  }
+  const nodeCpu = rows.reduce((a, r) => a + r.cpuPerFlowUs, 0);
+  const nodeWall = rows.reduce((a, r) => a + r.wallPerFlowUs, 0);
+  for (const r of rows) {
+    r.cpuShare = nodeCpu > 0 ? r.cpuPerFlowUs / nodeCpu : 0;
+    r.wallShare = nodeWall > 0 ? r.wallPerFlowUs / nodeWall : 0;
+  }
+  rows.sort((a, b) => b.cpuPerFlowUs - a.cpuPerFlowUs || b.wallPerFlowUs - a.wallPerFlowUs || a.name.localeCompare(b.name));
+
+  const locks: LockRow[] = Object.entries(p.locks).map(([name, l]) => {
+    const hold = spread(l.holdUs);
+    const wait = spread(l.waitUs);
+    return {
+      name,
+      mode: l.mode,
+      acquisitions: l.acquisitions,
+      contendedShare: l.acquisitions > 0 ? l.contended / l.acquisitions : 0,
+      wait,
+      hold,
+      holdPerFlowUs: perFlow(l.acquisitions * hold.meanUs),
+      waitPerFlowUs: perFlow(l.acquisitions * wait.meanUs),
+      waitShare: 0,
+    };
+  });
+  const totalWait = locks.reduce((a, l) => a + l.waitPerFlowUs, 0);
+  for (const l of locks) l.waitShare = totalWait > 0 ? l.waitPerFlowUs / totalWait : 0;
+  locks.sort((a, b) => b.holdPerFlowUs - a.holdPerFlowUs || a.name.localeCompare(b.name));
+
+  return {
+    program: s.program,
+    runtime: s.runtime,
+    completed,
+    flowsPerSecond: p.durationMs > 0 ? completed / (p.durationMs / 1000) : 0,
+    durationMs: p.durationMs,
+    cores: p.cores,
+    threads: p.threads,
+    sampleEvery: p.sampleEvery,
+    nodes: rows,
+    locks,
+    hotPaths: rankPaths(s),
+    nodeCpuPerFlowUs: nodeCpu,
+    processCpuPerFlowUs: perFlow(p.processCpuUs ?? 0),
+    flow: spread(p.flowUs),
+    queueWait: p.queueWaitUs === undefined ? null : spread(p.queueWaitUs),
+    crossing: p.crossingUs === undefined ? null : spread(p.crossingUs),
+    connections: p.connections,
+  };
+}
+
+/**
+ * Paths ranked by frequency x time (their total flow time), then by count. A path's time is its flows'
+ * sampled mean duration scaled to all its flows; paths none of whose flows was timed rank by count after.
+ */
+export function rankPaths(s: StatsSnapshot): HotPath[] {
+  const total = s.paths.reduce((a, p) => a + p.totalMs, 0);
+  return s.paths
+    .map((p) => ({
+      source: p.source,
+      number: p.number,
+      nodes: [...p.nodes],
+      ending: p.ending.status === 'ok' ? 'ok' : `error at ${p.ending.node}`,
+      count: p.count,
+      meanMs: p.count > 0 ? p.totalMs / p.count : 0,
+      totalMs: p.totalMs,
+      share: total > 0 ? p.totalMs / total : 0,
+    }))
+    .sort((a, b) => b.totalMs - a.totalMs || b.count - a.count || a.source.localeCompare(b.source) || a.number - b.number);
+}
