@@ -10,6 +10,7 @@ import { profiles } from '../profiles/index.ts';
 import { BenchError } from './errors.ts';
 import { benchCommand, type BenchCommandOptions } from './commands/bench-command.ts';
 import { compareCommand, type CompareCommandOptions } from './commands/compare-command.ts';
+import { registerValidateCommand } from './commands/validate-command.ts';
 import { scenarioCommand, type ScenarioCommandOptions } from './commands/scenario-command.ts';
 import type { ScenarioProfile } from './scenario.ts';
 import { isScenarioRecord } from './results/scenario-record.ts';
@@ -80,6 +81,9 @@ function addScenarioCommand(profile: ScenarioProfile): void {
     .option('--out <dir>', 'where per-run files (record, table, chart) go', DEFAULT_LOCAL_DIR)
     .option('--json', 'print the record as JSON instead of the table')
     .addOption(new Option('--no-progress', 'no progress bar even on a terminal'));
+  if (profile.capacity?.stopAtFirstMiss) {
+    command.option(`--all-levels`, `run a target at every ${profile.level.name} count, also past the first it did not hold`);
+  }
   for (const option of profile.options) command.option(option.flags, option.description, option.defaultValue);
   command.action(async (options: ScenarioCommandOptions) => {
     try {
@@ -137,5 +141,7 @@ program
       fail(error);
     }
   });
+
+registerValidateCommand(program, profiles);
 
 await program.parseAsync(process.argv);
