@@ -6,7 +6,7 @@
 import cliProgress from 'cli-progress';
 import type { ServingServer } from '@flux/runtime/cli/run-server.ts';
 import { maybeContext } from './context.ts';
-import { BYTES_DOWNLOADED, C_HAVE, C_PEERS } from './state/swarm-state.ts';
+import { BYTES_DOWNLOADED, C_BANS, C_HASH_FAILS, C_HAVE, C_PEERS } from './state/swarm-state.ts';
 
 export function watchProgress(serving: ServingServer): void {
   const pc = maybeContext();
@@ -19,6 +19,7 @@ export function watchProgress(serving: ServingServer): void {
     ? new cliProgress.SingleBar({ format: 'bittorrent |{bar}| {percentage}% {value}/{total} pieces, {peers} peers, {rate} MiB/s', hideCursor: true }, cliProgress.Presets.shades_classic)
     : undefined;
   bar?.start(total, st.counter(C_HAVE), { peers: 0, rate: '0.0' });
+  if (pc.options.torrent !== '') process.stdout.write(`bittorrent: ${st.counter(C_HAVE)} of ${total} pieces verified on disk\n`);
   let reported = st.complete();
   if (reported) process.stdout.write(`bittorrent: complete (${pc.meta.name}, ${pc.meta.length} bytes verified)\n`);
   const timer = setInterval(() => {
@@ -29,7 +30,8 @@ export function watchProgress(serving: ServingServer): void {
     if (!reported && have === total) {
       reported = true;
       bar?.stop();
-      process.stdout.write(`bittorrent: complete (${pc.meta.name}, ${pc.meta.length} bytes in ${seconds.toFixed(2)} s, ${rate} MiB/s)\n`);
+      process.stdout.write(`bittorrent: complete (${pc.meta.name}, ${pc.meta.length} bytes in ${seconds.toFixed(2)} s, ${rate} MiB/s, ` +
+        `${st.counter(C_HASH_FAILS)} hash failures, ${st.counter(C_BANS)} bans)\n`);
     }
     if (reported && pc.options.exitOnComplete) {
       clearInterval(timer);

@@ -58,7 +58,9 @@ export function ReceiveBlock(peer: Peer, msg: Msg): Out {
     st.addBytes(BYTES_WASTED, data.length);
     return [peer, NOT_COMPLETE(piece)];
   }
-  storage.write(piece, begin, data);
+  const pool = st.poolOf(piece);
+  if (pool !== undefined) pool.set(data, begin);
+  else storage.write(piece, begin, data);
   st.blockState[block] = RECEIVED;
   st.blockFrom[block] = s;
   release(st, s, block);

@@ -8,7 +8,7 @@ import { pickBlocks, release, releaseAll } from '../swarm/picker.ts';
 import { countUnchoked } from '../swarm/choker.ts';
 import { pipelineDepth, send } from '../swarm/peers.ts';
 import {
-  C_HAVE, F_LAST_BLOCK, P_AM_CHOKING, P_AM_INTERESTED, P_CONN, P_EXTENDED, P_FAST, P_HAS, P_INTERESTING, P_OPEN, P_OUTSTANDING,
+  C_HAVE, C_PORT, F_LAST_BLOCK, P_AM_CHOKING, P_AM_INTERESTED, P_CONN, P_EXTENDED, P_FAST, P_HAS, P_INTERESTING, P_OPEN, P_OUTSTANDING,
   P_PEER_CHOKING, P_PEER_INTERESTED, P_REQQ, P_UT_METADATA,
 } from '../state/swarm-state.ts';
 import type { Msg, Peer } from '../types.ts';
@@ -17,14 +17,14 @@ type Out = [peer: Peer, msg: Msg];
 
 /** The handshake is done: note what the peer supports, tell it what we have (and our extensions). */
 export function PeerOpened(peer: Peer, msg: Msg): void {
-  const { state: st, meta, options } = peerContext();
+  const { state: st, meta } = peerContext();
   const reserved = msg.data.subarray(0, 8);
   const fast = supportsFast(reserved);
   const extended = supportsExtended(reserved);
   st.setPi(peer.slot, P_FAST, fast ? 1 : 0);
   st.setPi(peer.slot, P_EXTENDED, extended ? 1 : 0);
   const parts: Buffer[] = [];
-  if (extended) parts.push(extendedHandshake(meta.infoBuffer.length, options.port));
+  if (extended) parts.push(extendedHandshake(meta.infoBuffer.length, st.counter(C_PORT)));
   const have = st.counter(C_HAVE);
   if (fast && have === st.g.numPieces) parts.push(W.haveAllMsg);
   else if (fast && have === 0) parts.push(W.haveNoneMsg);

@@ -23,8 +23,11 @@ const STRIKES_TO_BAN = 2;
 export function VerifyPiece(peer: Peer, event: PieceEvent): Out {
   const { state: st, storage } = peerContext();
   const p = event.piece;
-  const data = storage.readPiece(p);
+  // A piece kept in memory is hashed there and written in one go once good; else it is read back from disk.
+  const pooled = st.poolOf(p);
+  const data = pooled ?? storage.readPiece(p);
   const good = storage.verify(p, data);
+  if (good && pooled !== undefined) storage.write(p, 0, pooled);
   const bpp = st.g.blocksPerPiece;
   const n = st.blocksIn(p);
   if (good) {
@@ -36,6 +39,7 @@ export function VerifyPiece(peer: Peer, event: PieceEvent): Out {
       if ((crc32(data.subarray(b * W.BLOCK, (b + 1) * W.BLOCK)) | 0) !== st.failCrc[block]) banKey(st, key);
       st.failKey[block] = 0;
     }
+    if (pooled !== undefined) st.releasePool(p);
     return [peer, { piece: p, complete: true, good: true }];
   }
   const crcs: number[] = [];

@@ -7,7 +7,7 @@ import { rechoke } from '../swarm/choker.ts';
 import { forEachOpenPeer, send } from '../swarm/peers.ts';
 import { announce } from '../tracker/announce.ts';
 import {
-  BYTES_DOWNLOADED, BYTES_UPLOADED, C_CANDIDATE_GEN, C_CANDIDATES, C_HAVE, C_INTERVAL, F_LAST_BLOCK, F_LAST_RECV, F_LAST_SENT,
+  BYTES_DOWNLOADED, BYTES_UPLOADED, C_CANDIDATE_GEN, C_CANDIDATES, C_HAVE, C_INTERVAL, C_PORT, F_LAST_BLOCK, F_LAST_RECV, F_LAST_SENT,
   MAX_CANDIDATES, P_OUTSTANDING,
 } from '../state/swarm-state.ts';
 import type { Announce, Tick } from '../types.ts';
@@ -22,9 +22,9 @@ export function BuildAnnounce(a: Announce): Out {
 }
 
 export async function SendAnnounce(a: Announce): Promise<Out> {
-  const { meta, options, state } = peerContext();
+  const { meta, state } = peerContext();
   const reply = await announce({
-    url: a.url, infoHash: meta.infoHash, peerId: state.peerId, port: options.port,
+    url: a.url, infoHash: meta.infoHash, peerId: state.peerId, port: state.counter(C_PORT),
     uploaded: a.uploaded, downloaded: a.downloaded, left: a.left, event: a.event,
   });
   return [{ ...a, peers: reply.peers, interval: reply.interval }];

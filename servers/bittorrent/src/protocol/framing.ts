@@ -32,8 +32,29 @@ export class FrameReader {
   push(chunk: Buffer): void {
     let data = chunk;
     if (this.partial !== null) {
-      data = Buffer.concat([this.partial, chunk]);
+      // Finish the message begun earlier with as few bytes of this chunk as it needs; parse the rest in place.
+      const partial = this.partial;
+      const need = partial.length < 4 ? 4 - partial.length : 0;
+      let whole = partial;
+      if (need > 0) {
+        whole = Buffer.concat([partial, chunk.subarray(0, need)]);
+        if (whole.length < 4) {
+          this.partial = whole;
+          return;
+        }
+      }
+      const length = u32(whole, 0);
+      if (length > MAX_MESSAGE) throw new ProtocolError(`message length ${length} is over the ${MAX_MESSAGE}-byte limit`, 'BT_ERR_TOO_LONG');
+      const missing = 4 + length - partial.length;
+      if (chunk.length < missing) {
+        this.partial = Buffer.concat([partial, chunk]);
+        return;
+      }
+      const message = Buffer.concat([partial, chunk.subarray(0, missing)]);
       this.partial = null;
+      this.messages++;
+      if (length > 0) this.onMessage(message[4]!, message.subarray(5));
+      data = chunk.subarray(missing);
     }
     let at = 0;
     const end = data.length;

@@ -7,7 +7,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import type { SourceContext } from '@flux/runtime/api.ts';
 import { peerContext } from '../context.ts';
 import { parseAddress } from '../options.ts';
-import { banKeyOf, C_CANDIDATES, C_INTERVAL, MAX_CANDIDATES } from '../state/swarm-state.ts';
+import { banKeyOf, C_CANDIDATES, C_INTERVAL, C_PORT, MAX_CANDIDATES } from '../state/swarm-state.ts';
 import type { Announce, Tick } from '../types.ts';
 import { PeerConnection, type PeerSourceContext } from './peer-connection.ts';
 import { prepareMse } from './mse.ts';
@@ -37,6 +37,7 @@ export async function Listen(ctx: PeerSourceContext): Promise<void> {
   });
   const address = await ctx.listen(server, { host: pc.options.host, port: pc.options.port });
   listeningPort = address.port;
+  Atomics.store(pc.state.counters, C_PORT, address.port);
   await untilAborted(ctx.signal);
   server.close();
   for (const c of open) c.destroy();

@@ -61,6 +61,7 @@ export const C_CANDIDATES = 5; // tracker candidates in the table
 export const C_CANDIDATE_GEN = 6; // bumped when the table changes
 export const C_PEERS = 7; // rows in use
 export const C_INTERVAL = 8; // the tracker's announce interval, seconds
+export const C_PORT = 9; // the port Listen got
 const COUNTERS = 16;
 export const MAX_BANNED = 256;
 export const MAX_CANDIDATES = 256;
@@ -111,7 +112,17 @@ function regions(g: Geometry): Region[] {
     { name: 'peerF64', bytes: MAX_PEERS * F_FIELDS * 8 },
     { name: 'peerHas', bytes: MAX_PEERS * n },
     { name: 'peerReq', bytes: MAX_PEERS * Math.ceil(b / 8) },
+    { name: 'pieceSlot', bytes: n * 4 },
+    { name: 'poolUsed', bytes: poolSize(g) * 4 },
+    { name: 'pool', bytes: poolSize(g) * g.pieceLength },
   ];
+}
+
+/** Bytes of pieces being downloaded that are kept in memory until they verify (then written in one go). */
+const POOL_BYTES = 64 * 1024 * 1024;
+
+export function poolSize(g: Geometry): number {
+  return Math.min(g.numPieces, Math.max(4, Math.min(256, Math.floor(POOL_BYTES / g.pieceLength))));
 }
 
 const align8 = (x: number): number => (x + 7) & ~7;
@@ -155,6 +166,10 @@ export class SwarmState {
   /** Row-major: a row per peer, a bit per block (1: we asked it for the block). */
   readonly peerReq: Uint8Array;
   readonly reqRowBytes: number;
+  /** The pool buffer holding a piece being downloaded, + 1; 0: none (its blocks go straight to disk). */
+  readonly pieceSlot: Int32Array;
+  readonly poolUsed: Int32Array;
+  readonly pool: Uint8Array;
 
   constructor(g: Geometry, buffer: SharedArrayBuffer) {
     this.g = g;
@@ -187,6 +202,9 @@ export class SwarmState {
     this.peerHas = new Uint8Array(buffer, next(size('peerHas')), MAX_PEERS * g.numPieces);
     this.reqRowBytes = Math.ceil(g.numBlocks / 8);
     this.peerReq = new Uint8Array(buffer, next(size('peerReq')), MAX_PEERS * this.reqRowBytes);
+    this.pieceSlot = new Int32Array(buffer, next(size('pieceSlot')), g.numPieces);
+    this.poolUsed = new Int32Array(buffer, next(size('poolUsed')), poolSize(g));
+    this.pool = new Uint8Array(buffer, next(size('pool')), poolSize(g) * g.pieceLength);
   }
 
   // Per-peer fields.
@@ -227,6 +245,28 @@ export class SwarmState {
     const i = slot * this.reqRowBytes + (block >> 3);
     if (on) this.peerReq[i]! |= 1 << (block & 7);
     else this.peerReq[i]! &= ~(1 << (block & 7));
+  }
+
+  /** Gives the piece a pool buffer if one is free (picker lock). */
+  claimPool(piece: number): void {
+    if (this.pieceSlot[piece] !== 0) return;
+    for (let i = 0; i < this.poolUsed.length; i++) {
+      if (Atomics.compareExchange(this.poolUsed, i, 0, piece + 1) === 0) {
+        Atomics.store(this.pieceSlot, piece, i + 1);
+        return;
+      }
+    }
+  }
+  /** The piece's pool buffer, or undefined when its blocks go to disk. */
+  poolOf(piece: number): Uint8Array | undefined {
+    const i = Atomics.load(this.pieceSlot, piece);
+    if (i === 0) return undefined;
+    const at = (i - 1) * this.g.pieceLength;
+    return this.pool.subarray(at, at + this.pieceSize(piece));
+  }
+  releasePool(piece: number): void {
+    const i = Atomics.exchange(this.pieceSlot, piece, 0);
+    if (i !== 0) Atomics.store(this.poolUsed, i - 1, 0);
   }
 
   counter(which: number): number {

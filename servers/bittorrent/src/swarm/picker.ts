@@ -34,7 +34,7 @@ export function pickBlocks(st: SwarmState, slot: number, want: number): number[]
         const block = cur * bpp + b;
         if (st.blockState[block] === FREE) {
           request(st, slot, block);
-          st.assigned[cur]!++;
+          if (st.assigned[cur]!++ === 0) st.claimPool(cur);
           out.push(block);
         }
       }

@@ -108,6 +108,9 @@ export interface WebtorrentEvent {
   readonly infoHash?: string;
   readonly magnet?: string;
   readonly message?: string;
+  readonly type?: string;
+  readonly peState?: string;
+  readonly encryptionMethod?: number | null;
 }
 
 export interface WebtorrentPeer extends Tracked {

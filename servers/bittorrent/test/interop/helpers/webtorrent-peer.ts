@@ -3,6 +3,8 @@
  * reports on stdout as JSON lines:
  *   {"event":"ready","port":<p>,"infoHash":"..","magnet":".."}   listening (a seeder: hashed and seeding)
  *   {"event":"metadata","infoHash":".."}                          a leecher from a magnet link has the info dict
+ *   {"event":"wire","type":"tcpOutgoing","peState":"done","encryptionMethod":1}
+ *                                                                 a connection finished its handshakes (MSE state)
  *   {"event":"done","files":[{"path":"..","length":n}]}           a leecher has every piece
  *   {"event":"error","message":".."}                              then exits 1
  * Everything but uTP, the DHT, local discovery, NAT traversal and web seeds is left at webtorrent's defaults
@@ -29,6 +31,8 @@ export interface WebtorrentPeerConfig {
   readonly peers?: readonly string[];
   /** Tracker URLs (none by default). */
   readonly announce?: readonly string[];
+  /** webtorrent's `secure` (default: its own default, 1: MSE with plaintext fallback). */
+  readonly secure?: number;
   /** A leecher exits 0 once done instead of seeding on. */
   readonly exitOnDone?: boolean;
 }
@@ -55,7 +59,7 @@ interface WtTorrent {
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as WebtorrentPeerConfig;
-  const client = new WebTorrent({ utp: false, dht: false, lsd: false, natUpnp: false, natPmp: false, webSeeds: false, torrentPort: 0 } as never) as unknown as {
+  const client = new WebTorrent({ utp: false, dht: false, lsd: false, natUpnp: false, natPmp: false, webSeeds: false, torrentPort: 0, ...(config.secure === undefined ? {} : { secure: config.secure }) }) as unknown as {
     on(event: string, listener: (...args: unknown[]) => void): void;
     seed(path: string, opts: object, cb: (torrent: WtTorrent) => void): WtTorrent;
     add(torrent: string | Uint8Array, opts: object, cb?: (torrent: WtTorrent) => void): WtTorrent;
@@ -89,6 +93,10 @@ async function main(): Promise<void> {
   const source = config.torrent.startsWith('magnet:') ? config.torrent : await readFile(config.torrent);
   const torrent = client.add(source, { path: config.out, announce });
   torrent.on('error', fail);
+  torrent.on('wire', (wire) => {
+    const w = wire as { type: string; _peState: string; _encryptionMethod: number | null | undefined };
+    say({ event: 'wire', type: w.type, peState: w._peState, encryptionMethod: w._encryptionMethod ?? null });
+  });
   torrent.once('metadata', () => say({ event: 'metadata', infoHash: torrent.infoHash }));
   torrent.once('done', () => {
     say({ event: 'done', files: torrent.files.map((f) => ({ path: f.path, length: f.length })) });
