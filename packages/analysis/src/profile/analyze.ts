@@ -19,8 +19,14 @@ export interface NodeRow {
   name: string;
   calls: number;
   errors: number;
+  /**
+   * Mean: the thread CPU clock (fair on average, steps of ms); p50/p99: the synchronous part's wall time (the
+   * profile's histogram), which is CPU time while the thread keeps its core.
+   */
   cpu: Spread;
-  /** Wall minus CPU: time the call awaited (I/O, libuv's pool, a promise). */
+  /** The synchronous part's wall time, all from the histogram. */
+  sync: Spread;
+  /** Wall minus the synchronous part: time the call awaited (I/O, libuv's pool, a promise). */
   blocking: Spread;
   wall: Spread;
   /** CPU per completed flow, µs (calls per flow x mean CPU). */
@@ -76,6 +82,11 @@ export interface Analysis {
   /** CPU per completed flow: all nodes, and the whole process (0 when the snapshot lacks it). */
   nodeCpuPerFlowUs: number;
   processCpuPerFlowUs: number;
+  /** Synchronous time of all nodes per flow (wall clock); above the process's CPU the machine was oversubscribed. */
+  nodeSyncPerFlowUs: number;
+  /** Nodes never called. */
+  idle: string[];
+  warnings: string[];
   flow: Spread;
   queueWait: Spread | null;
   crossing: Spread | null;
@@ -93,20 +104,30 @@ export function analyze(s: StatsSnapshot): Analysis {
   const perFlow = (total: number): number => (completed > 0 ? total / completed : 0);
 
   const rows: NodeRow[] = [];
+  const idle: string[] = [];
+  let syncTotalUs = 0;
   for (const [name, n] of Object.entries(s.nodes)) {
     const prof = p.nodes[name];
     if (prof === undefined) continue; // abstract nodes: no calls of their own to time
+    if (n.calls === 0) {
+      idle.push(name);
+      continue;
+    }
     const cpuTotalUs = n.cpuMs * 1000;
     const wallTotalUs = n.wallMs * 1000;
-    const cpu = spread(prof.cpuUs, n.calls > 0 && n.timed > 0 ? cpuTotalUs / n.calls : undefined);
-    const wall = spread(prof.wallUs, n.calls > 0 && n.timed > 0 ? wallTotalUs / n.calls : undefined);
+    const sync = spread(prof.cpuUs);
+    const cpu = spread(prof.cpuUs, n.timed > 0 ? cpuTotalUs / n.calls : undefined);
+    const wall = spread(prof.wallUs, n.timed > 0 ? wallTotalUs / n.calls : undefined);
+    syncTotalUs += sync.meanUs * n.calls;
     const blockingHist = p.asyncWaitUs?.[name];
-    const blocking = blockingHist !== undefined ? spread(blockingHist, Math.max(0, wall.meanUs - cpu.meanUs)) : { meanUs: Math.max(0, wall.meanUs - cpu.meanUs), p50Us: 0, p99Us: 0, samples: 0 };
+    const blockingMean = Math.max(0, wall.meanUs - sync.meanUs);
+    const blocking = blockingHist !== undefined ? spread(blockingHist, blockingMean) : { meanUs: blockingMean, p50Us: 0, p99Us: 0, samples: 0 };
     rows.push({
       name,
       calls: n.calls,
       errors: n.errors,
       cpu,
+      sync,
       blocking,
       wall,
       cpuPerFlowUs: perFlow(cpuTotalUs),
@@ -142,6 +163,18 @@ export function analyze(s: StatsSnapshot): Analysis {
   for (const l of locks) l.waitShare = totalWait > 0 ? l.waitPerFlowUs / totalWait : 0;
   locks.sort((a, b) => b.holdPerFlowUs - a.holdPerFlowUs || a.name.localeCompare(b.name));
 
+  const processCpuPerFlowUs = perFlow(p.processCpuUs ?? 0);
+  const nodeSyncPerFlowUs = perFlow(syncTotalUs);
+  const warnings: string[] = [];
+  if (processCpuPerFlowUs > 0 && nodeSyncPerFlowUs > 1.2 * processCpuPerFlowUs) {
+    warnings.push(
+      `The nodes' synchronous time (${fmt(nodeSyncPerFlowUs)} a flow) exceeds the whole process's CPU (${fmt(processCpuPerFlowUs)}): ` +
+        'the machine was oversubscribed, so per-call percentiles include waiting for a core. Profile on a quieter machine.',
+    );
+  }
+  if (completed > 0 && completed < 1000) warnings.push(`Only ${completed} flows: figures from ${p.sampleEvery > 0 ? Math.ceil(completed / p.sampleEvery) : 0} timed flows are rough; record under load for longer.`);
+  if (p.sampleEvery === 0) warnings.push('Timing was off (sample rate 0): no times, only counts.');
+  idle.sort();
   return {
     program: s.program,
     runtime: s.runtime,
@@ -155,7 +188,10 @@ export function analyze(s: StatsSnapshot): Analysis {
     locks,
     hotPaths: rankPaths(s),
     nodeCpuPerFlowUs: nodeCpu,
-    processCpuPerFlowUs: perFlow(p.processCpuUs ?? 0),
+    processCpuPerFlowUs,
+    nodeSyncPerFlowUs,
+    idle,
+    warnings,
     flow: spread(p.flowUs),
     queueWait: p.queueWaitUs === undefined ? null : spread(p.queueWaitUs),
     crossing: p.crossingUs === undefined ? null : spread(p.crossingUs),
@@ -181,4 +217,8 @@ export function rankPaths(s: StatsSnapshot): HotPath[] {
       share: total > 0 ? p.totalMs / total : 0,
     }))
     .sort((a, b) => b.totalMs - a.totalMs || b.count - a.count || a.source.localeCompare(b.source) || a.number - b.number);
+}
+
+function fmt(x: number): string {
+  return x >= 1000 ? `${(x / 1000).toFixed(2)} ms` : `${x.toFixed(1)} µs`;
 }

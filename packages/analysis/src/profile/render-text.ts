@@ -22,10 +22,11 @@ export interface RenderOptions {
 
 export function renderText(a: Analysis, v: Verdict, options: RenderOptions): string {
   const out: string[] = [];
-  out.push(`flux profile: ${a.program} under ${a.runtime}, ${rate(a.completed)} flows in ${(a.durationMs / 1000).toFixed(1)} s, ${a.cores} core${a.cores === 1 ? '' : 's'}, timing 1 call in ${a.sampleEvery || '∞'}`);
+  out.push(`flux profile: ${a.program} under ${a.runtime}, ${count(a.completed)} flows in ${(a.durationMs / 1000).toFixed(1)} s, ${a.cores} core${a.cores === 1 ? '' : 's'}, timing 1 call in ${a.sampleEvery || '∞'}`);
   out.push('');
   out.push('Verdict');
   for (const l of v.lines) out.push(`  ${l}`);
+  for (const w of a.warnings) out.push(`  Note: ${w}`);
   if (v.bounds.length > 0) {
     out.push('');
     out.push(
@@ -50,21 +51,22 @@ export function renderText(a: Analysis, v: Verdict, options: RenderOptions): str
     indent(
       table(
         ['#', 'share', 'flows', 'mean', 'path'],
-        a.hotPaths.slice(0, options.top).map((p, i) => [String(i + 1), pct(p.share), rate(p.count), ms(p.meanMs), `${p.source}: ${p.nodes.join(' → ')}${p.ending === 'ok' ? '' : ` ✗ ${p.ending}`}`]),
+        a.hotPaths.slice(0, options.top).map((p, i) => [String(i + 1), pct(p.share), count(p.count), ms(p.meanMs), `${p.source}: ${p.nodes.join(' → ')}${p.ending === 'ok' ? '' : ` ✗ ${p.ending}`}`]),
       ),
     ),
   );
 
   out.push('');
-  out.push('Nodes (per call: mean / p50 / p99; per flow: calls per flow x mean)');
+  out.push('Nodes (per call: mean / p50 / p99; CPU mean by the thread CPU clock, its p50/p99 by the wall clock; per flow: calls per flow x mean)');
   out.push(
     indent(
       table(
         ['node', 'calls', 'CPU', 'blocking (wall - CPU)', 'wall', 'CPU/flow', 'CPU share'],
-        a.nodes.map((n) => [n.name, rate(n.calls), spreadText(n.cpu), spreadText(n.blocking), spreadText(n.wall), us(n.cpuPerFlowUs), pct(n.cpuShare)]),
+        a.nodes.map((n) => [n.name, count(n.calls), spreadText(n.cpu), spreadText(n.blocking), spreadText(n.wall), us(n.cpuPerFlowUs), pct(n.cpuShare)]),
       ),
     ),
   );
+  if (a.idle.length > 0) out.push(`  Not called: ${a.idle.join(', ')}.`);
   if (a.processCpuPerFlowUs > 0) {
     out.push(
       `  CPU per flow: ${us(a.nodeCpuPerFlowUs)} in nodes, ${us(a.processCpuPerFlowUs)} for the whole process (${pct(a.processCpuPerFlowUs > 0 ? 1 - a.nodeCpuPerFlowUs / a.processCpuPerFlowUs : 0)} outside nodes: sources, parsing, io, dispatch, GC).`,
@@ -79,7 +81,7 @@ export function renderText(a: Analysis, v: Verdict, options: RenderOptions): str
       indent(
         table(
           ['lock', 'mode', 'taken', 'waited', 'wait', 'hold', 'hold/flow', 'wait share'],
-          a.locks.map((l) => [l.name, l.mode, rate(l.acquisitions), pct(l.contendedShare), spreadText(l.wait), spreadText(l.hold), us(l.holdPerFlowUs), pct(l.waitShare)]),
+          a.locks.map((l) => [l.name, l.mode, count(l.acquisitions), pct(l.contendedShare), spreadText(l.wait), spreadText(l.hold), us(l.holdPerFlowUs), pct(l.waitShare)]),
         ),
       ),
     );
@@ -93,6 +95,10 @@ export function renderText(a: Analysis, v: Verdict, options: RenderOptions): str
   out.push('Runtime');
   for (const e of extra) out.push(`  ${e}`);
   return `${out.join('\n')}\n`;
+}
+
+function count(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
 }
 
 function spreadText(s: Spread): string {

@@ -122,16 +122,19 @@ export function leafSize(leaf: GraphLeaf): { width: number; height: number } {
       return { width: Math.ceil(monoWidth(leaf.name, SIZE.lockFont) + 2 * SIZE.nodePadX + 12), height: SIZE.handlerHeight };
     case 'concrete':
     case 'source': {
-      const text = Math.max(monoWidth(leaf.name, SIZE.nameFont), monoWidth(lockSetString(leaf.locks), SIZE.lockFont));
+      const heat = leaf.heat === undefined ? 0 : monoWidth(leaf.heat.label, SIZE.lockFont);
+      const text = Math.max(monoWidth(leaf.name, SIZE.nameFont), monoWidth(lockSetString(leaf.locks), SIZE.lockFont), heat);
       const width = Math.max(SIZE.nodeMinWidth, Math.ceil(text + 2 * SIZE.nodePadX)) + (leaf.shape === 'source' ? SIZE.sourceTip : 0);
-      return { width, height: leaf.locks.length > 0 ? SIZE.nodeHeightWithLocks : SIZE.nodeHeight };
+      const height = leaf.locks.length > 0 ? SIZE.nodeHeightWithLocks : SIZE.nodeHeight;
+      return { width, height: leaf.heat === undefined ? height : height + SIZE.heatRow };
     }
   }
 }
 
 /** The header line of a cluster: its name (with "source" before it when it is one) and its lock set. */
 export function clusterHeader(cluster: GraphCluster): { name: string; locks: string } {
-  return { name: `${cluster.source ? 'source ' : ''}${cluster.name}`, locks: lockSetString(cluster.locks) };
+  const heat = cluster.heat === undefined ? '' : `  ${cluster.heat.label}`;
+  return { name: `${cluster.source ? 'source ' : ''}${cluster.name}${heat}`, locks: lockSetString(cluster.locks) };
 }
 
 function toElkNode(item: GraphItem): ElkNode {

@@ -5,6 +5,7 @@
 
 import type { Box } from './layout.ts';
 import type { LockChip } from './model.ts';
+import { heatColor } from './heat.ts';
 import { edgeLabel, edgePath, leafOutline, drawLockSet, type MarkerIds } from './shapes.ts';
 import { COLOR, FONT_SANS, SIZE, monoWidth, sansWidth } from './theme.ts';
 import { el, escapeXml } from './xml.ts';
@@ -34,7 +35,7 @@ const arrow = (box: Box, kind: 'flow' | 'source' | 'error' | 'passthrough', mark
   return edgePath(kind, [{ x: box.x + from, y }, { x: box.x + box.width - to, y }], markers);
 };
 
-const ENTRIES: readonly LegendEntry[] = [
+const BASE_ENTRIES: readonly LegendEntry[] = [
   { text: 'source: each output it makes starts a flow', sample: (b) => leafOutline('source', inset(b, 56, 22)) },
   { text: 'source → its target (label: session function)', sample: (b, m) => arrow(b, 'source', m) },
   { text: 'concrete node (a function)', sample: (b) => leafOutline('concrete', inset(b, 56, 22)) },
@@ -80,12 +81,35 @@ const ENTRIES: readonly LegendEntry[] = [
   },
 ];
 
+/** Extra entries of a picture with heat (`flux profile --svg`). */
+const HEAT_ENTRIES: readonly LegendEntry[] = [
+  {
+    text: 'fill: share of time (hottest red)',
+    sample: (b) => {
+      const steps = 8;
+      const w = (b.width - 8) / steps;
+      return Array.from({ length: steps }, (_, i) =>
+        el('rect', { x: b.x + 4 + i * w, y: b.y + b.height / 2 - 7, width: w, height: 14, fill: heatColor(i / (steps - 1)), stroke: '#d0d7de', 'stroke-width': 0.5 }),
+      ).join('');
+    },
+  },
+  {
+    text: 'width and count: flows along the edge',
+    sample: (b, m) => edgePath('flow', [{ x: b.x + 4, y: b.y + b.height / 2 }, { x: b.x + b.width - 4, y: b.y + b.height / 2 }], m, { share: 1, count: 0 }),
+  },
+  {
+    text: 'lock in red: share of the lock wait',
+    sample: (b) => drawLockSet(b.x + b.width / 2, b.y + b.height / 2, [{ text: 'l!', elevated: false, heat: { share: 1, label: '' } }], 'middle'),
+  },
+];
+
 function chips(texts: readonly string[], elevated: boolean): LockChip[] {
   return texts.map((text) => ({ text, elevated }));
 }
 
 /** Lays the legend out at (x, y), in as many columns as fit `maxWidth` (two to three); returns its markup and size. */
-export function renderLegend(x: number, y: number, maxWidth: number, markers: MarkerIds): { markup: string; width: number; height: number } {
+export function renderLegend(x: number, y: number, maxWidth: number, markers: MarkerIds, heat = false): { markup: string; width: number; height: number } {
+  const ENTRIES = heat ? [...BASE_ENTRIES, ...HEAT_ENTRIES] : BASE_ENTRIES;
   const textWidth = Math.max(...ENTRIES.map((e) => sansWidth(e.text, SIZE.legendFont)));
   const columnWidth = Math.ceil(SAMPLE_WIDTH + GAP + textWidth);
   // At least two columns: a one-column legend would dwarf a small graph.

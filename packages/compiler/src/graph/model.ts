@@ -9,11 +9,14 @@
 
 import type { AbstractNodeIR, CaseIR, LockUseIR, NodeIR, ParamIR, PatternIR, ProgramIR } from '../ir.ts';
 import { GraphRenderError } from './errors.ts';
+import type { EdgeHeat, ItemHeat } from './heat.ts';
 
 export interface LockChip {
   /** As written in a lock set, e.g. `cache?`, `x!(session)`; elevated locks carry a leading `↑`. */
   readonly text: string;
   readonly elevated: boolean;
+  /** `flux profile --svg`: this lock's share of the lock wait. */
+  readonly heat?: ItemHeat;
 }
 
 /**
@@ -34,6 +37,8 @@ export interface GraphLeaf {
   readonly tooltip: string;
   /** For a dispatch marker: how many cases leave it (each from its own point, in case order). */
   readonly branches: number;
+  /** `flux profile --svg`: the node's share of time, drawn as its fill and a line under its name. */
+  readonly heat?: ItemHeat;
 }
 
 export interface GraphCluster {
@@ -46,6 +51,7 @@ export interface GraphCluster {
   readonly source: boolean;
   readonly tooltip: string;
   readonly children: readonly GraphItem[];
+  readonly heat?: ItemHeat;
 }
 
 export type GraphItem = GraphLeaf | GraphCluster;
@@ -64,11 +70,15 @@ export interface GraphEdge {
   readonly label: string | null;
   /** For an edge leaving a dispatch marker: the index of its case. */
   readonly branch: number | null;
+  /** `flux profile --svg`: the edge's traffic (its width). */
+  readonly heat?: EdgeHeat;
 }
 
 export interface GraphModel {
   readonly program: string;
   readonly title: string;
+  /** The line under the title; a description of the program when absent. */
+  readonly subtitle?: string;
   readonly items: readonly GraphItem[];
   readonly edges: readonly GraphEdge[];
 }

@@ -3,6 +3,7 @@
  * graph and its legend. Each function returns SVG markup positioned in absolute coordinates.
  */
 
+import { heatColor, type EdgeHeat } from './heat.ts';
 import type { Box, Point } from './layout.ts';
 import type { EdgeKind, LeafShape, LockChip } from './model.ts';
 import { COLOR, FONT_MONO, FONT_SANS, SIZE } from './theme.ts';
@@ -14,15 +15,24 @@ export interface MarkerIds {
   readonly error: string;
 }
 
-/** Arrowhead definitions, one per edge colour. */
-export function markerDefs(ids: MarkerIds): string {
-  const marker = (id: string, color: string): string =>
+/** Arrowhead definitions, one per edge colour; with `heat`, also ones of a fixed size for edges of any width. */
+export function markerDefs(ids: MarkerIds, heat = false): string {
+  const marker = (id: string, color: string, fixed = false): string =>
     el(
       'marker',
-      { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' },
+      fixed
+        ? { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }
+        : { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' },
       el('path', { d: 'M0,0 L10,5 L0,10 z', fill: color }),
     );
-  return marker(ids.flow, COLOR.edge) + marker(ids.source, COLOR.sourceEdge) + marker(ids.error, COLOR.error);
+  const base = marker(ids.flow, COLOR.edge) + marker(ids.source, COLOR.sourceEdge) + marker(ids.error, COLOR.error);
+  if (!heat) return base;
+  return base + marker(heatMarker(ids.flow), COLOR.edge, true) + marker(heatMarker(ids.source), COLOR.sourceEdge, true) + marker(heatMarker(ids.error), COLOR.error, true);
+}
+
+/** The fixed-size arrowhead id of a heat edge (a stroke-scaled head would grow with the edge's width). */
+function heatMarker(id: string): string {
+  return `${id}-heat`;
 }
 
 /** Baseline that vertically centres text of `size` on `centerY`. */
@@ -66,6 +76,9 @@ export function drawLockSet(x: number, centerY: number, locks: readonly LockChip
     if (lock.elevated && lock.text.startsWith('↑')) {
       parts.push(el('tspan', { fill: COLOR.elevated, 'font-weight': 'bold', 'font-family': FONT_SANS }, '↑'));
       parts.push(el('tspan', { fill: COLOR.elevated, 'font-weight': 'bold' }, escapeXml(lock.text.slice(1))));
+    } else if (lock.heat !== undefined && lock.heat.share >= 0.05) {
+      // A lock that costs waiting: orange to red by its share of the wait, bold.
+      parts.push(el('tspan', { fill: heatColor(0.6 + 0.4 * lock.heat.share), 'font-weight': 'bold' }, escapeXml(lock.text)));
     } else {
       parts.push(el('tspan', { fill: COLOR.lock }, escapeXml(lock.text)));
     }
@@ -74,18 +87,18 @@ export function drawLockSet(x: number, centerY: number, locks: readonly LockChip
   return monoText(x, centerY, SIZE.lockFont, parts.join(''), { anchor, preserveSpaces: true });
 }
 
-/** The outline of a leaf shape filling `box`. */
-export function leafOutline(shape: LeafShape, box: Box): string {
+/** The outline of a leaf shape filling `box`; `fill` replaces the shape's own fill (heat). */
+export function leafOutline(shape: LeafShape, box: Box, fill?: string): string {
   const { x, y, width: w, height: h } = box;
   const cx = x + w / 2;
   const cy = y + h / 2;
   switch (shape) {
     case 'concrete':
-      return el('rect', { x, y, width: w, height: h, rx: 4, fill: COLOR.concreteFill, stroke: COLOR.concreteStroke, 'stroke-width': 1.2 });
+      return el('rect', { x, y, width: w, height: h, rx: 4, fill: fill ?? COLOR.concreteFill, stroke: COLOR.concreteStroke, 'stroke-width': 1.2 });
     case 'source': {
       const tip = SIZE.sourceTip;
       const d = `${polyline([{ x, y }, { x: x + w - tip, y }, { x: x + w, y: cy }, { x: x + w - tip, y: y + h }, { x, y: y + h }])} Z`;
-      return el('path', { d, fill: COLOR.sourceFill, stroke: COLOR.sourceStroke, 'stroke-width': 1.6, 'stroke-linejoin': 'round' });
+      return el('path', { d, fill: fill ?? COLOR.sourceFill, stroke: COLOR.sourceStroke, 'stroke-width': 1.6, 'stroke-linejoin': 'round' });
     }
     case 'handler': {
       // An octagon: the stop sign reads as "the flow ends here, on error".
@@ -122,9 +135,23 @@ export function leafOutline(shape: LeafShape, box: Box): string {
   }
 }
 
-/** A whole leaf: outline, name and lock set. */
-export function leafShape(shape: LeafShape, box: Box, name: string, locks: readonly LockChip[]): string {
-  let out = leafOutline(shape, box);
+/** A whole leaf: outline, name, lock set, and (with heat) a fill and a line under the rest. */
+export function leafShape(shape: LeafShape, box: Box, name: string, locks: readonly LockChip[], heat?: { fill: string; label: string }): string {
+  if (heat !== undefined) {
+    const rest = { ...box, height: box.height - SIZE.heatRow };
+    const textWidth = shape === 'source' ? box.width - SIZE.sourceTip : box.width;
+    return (
+      leafOutline(shape, box, heat.fill) +
+      leafContent(shape, rest, name, locks) +
+      monoText(box.x + textWidth / 2, box.y + box.height - SIZE.heatRow / 2 - 3, SIZE.lockFont, escapeXml(heat.label), { color: COLOR.text, bold: true })
+    );
+  }
+  return leafOutline(shape, box) + leafContent(shape, box, name, locks);
+}
+
+/** The name and lock set of a leaf, inside `box`. */
+function leafContent(shape: LeafShape, box: Box, name: string, locks: readonly LockChip[]): string {
+  let out = '';
   if (name === '') return out;
   const textWidth = shape === 'source' ? box.width - SIZE.sourceTip : box.width;
   const cx = box.x + textWidth / 2;
@@ -151,17 +178,18 @@ export function edgeStyle(kind: EdgeKind, markers: MarkerIds): { stroke: string;
   }
 }
 
-export function edgePath(kind: EdgeKind, points: readonly Point[], markers: MarkerIds): string {
+/** An edge; with heat, as wide as its traffic (up to 7 px wider for the busiest edge). */
+export function edgePath(kind: EdgeKind, points: readonly Point[], markers: MarkerIds, heat?: EdgeHeat): string {
   const style = edgeStyle(kind, markers);
   return el('path', {
     d: polyline(points),
     fill: 'none',
     stroke: style.stroke,
-    'stroke-width': style.width,
+    'stroke-width': heat === undefined ? style.width : Math.round((style.width + 7 * heat.share) * 10) / 10,
     'stroke-dasharray': style.dash,
     'stroke-linecap': style.dash === undefined ? undefined : 'round',
     'stroke-linejoin': 'round',
-    'marker-end': `url(#${style.marker})`,
+    'marker-end': `url(#${heat === undefined ? style.marker : heatMarker(style.marker)})`,
   });
 }
 

@@ -49,6 +49,8 @@ export const SIZE = {
   clusterPad: 12,
   clusterHeader: 24,
   margin: 16,
+  /** Extra height of a node box that carries a heat line (`flux profile --svg`). */
+  heatRow: 14,
 } as const;
 
 /** Average advance of a monospace glyph, as a fraction of the font size (Menlo/DejaVu Sans Mono: 0.602). */

@@ -6,6 +6,8 @@
  * `performance.now()` read ~35-50 ns and a `process.threadCpuUsage()` read ~400 ns. So counts (calls, errors,
  * edges, paths) are exact, and node timing is sampled: the 1st, (k+1)th, (2k+1)th... call of each node
  * (k = `timingSampleEvery`, default 64) reads both clocks, and per-node totals are scaled up from those calls.
+ * The profile's CPU histogram of a node holds the wall time of the calls' synchronous part, since the thread
+ * CPU clock is too coarse for a distribution (see invokeTimed in flow/interpreter.ts).
  * Flow (path) durations are sampled the same way: one flow in k reads the wall clock at its start and its end
  * (a clock read costs as much as a short node on some machines), and path totals are scaled from those flows.
  *
@@ -167,14 +169,17 @@ export class StatsRecorder {
     return this.timing ? this.timingMask + 1 : 0;
   }
 
-  /** A timed node call: `wallMs` from call to result, `cpuUs` of its synchronous part. */
-  timedCall(id: number, wallMs: number, cpuUs: number): void {
+  /**
+   * A timed node call: `wallMs` from call to result; its synchronous part took `cpuUs` by the thread CPU clock
+   * (totals) and `syncUs` by the wall clock (histograms: CPU, and wall minus it as the time awaited).
+   */
+  timedCall(id: number, wallMs: number, cpuUs: number, syncUs: number): void {
     this.nodeWallMs[id]! += wallMs;
     this.nodeCpuUs[id]! += cpuUs;
     const wallUs = wallMs * 1000;
     (this.nodeWallHist[id] ??= new LogHistogram()).record(wallUs);
-    (this.nodeCpuHist[id] ??= new LogHistogram()).record(cpuUs);
-    (this.nodeAsyncHist[id] ??= new LogHistogram()).record(wallUs > cpuUs ? wallUs - cpuUs : 0);
+    (this.nodeCpuHist[id] ??= new LogHistogram()).record(syncUs);
+    (this.nodeAsyncHist[id] ??= new LogHistogram()).record(wallUs > syncUs ? wallUs - syncUs : 0);
   }
 
   /** Source `index` emitted a flow (run or refused). Every `timingMask + 1`th emission and the next are timed. */

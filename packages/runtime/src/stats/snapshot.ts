@@ -19,7 +19,10 @@ export interface NodeStats {
    * the mean over the `timed` calls times `calls`.
    */
   wallMs: number;
-  /** Estimated total CPU time in ms of the synchronous part of the calls, scaled the same way. */
+  /**
+   * Estimated total CPU time in ms of the synchronous part of the calls (the thread's CPU clock), scaled the
+   * same way.
+   */
   cpuMs: number;
   /** Calls whose times were measured (see StatsOptions.timingSampleEvery). */
   timed: number;
@@ -53,7 +56,11 @@ export interface FlowStats {
 }
 
 export interface NodeProfile {
-  /** CPU time of the synchronous part of the sampled calls. */
+  /**
+   * CPU time of the sampled calls, measured as the wall time of their synchronous part: exact while the thread
+   * keeps its core; on an oversubscribed machine it also counts waiting for one. (The thread CPU clock behind
+   * `nodes[].cpuMs` advances in steps of milliseconds: a fair mean, no distribution.)
+   */
   cpuUs: HistogramJson;
   /** Wall time from call to result of the sampled calls (includes awaiting a promise). */
   wallUs: HistogramJson;
@@ -114,7 +121,7 @@ export interface ProfileStats {
   queueWaitUs?: HistogramJson;
   /** Threaded runtimes: one thread crossing (post to receive), sampled. */
   crossingUs?: HistogramJson;
-  /** Per concrete node: wall minus CPU of the sampled calls (time awaiting I/O, libuv's pool, ...). */
+  /** Per concrete node: wall minus synchronous time of the sampled calls (awaiting I/O, libuv's pool, ...). */
   asyncWaitUs?: Record<string, HistogramJson>;
   connections: ConnectionProfile;
   /** Flow start to end, sampled flows. */
