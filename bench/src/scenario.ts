@@ -32,6 +32,11 @@ export interface ScenarioCapacity {
   /** For the table's footer: `20 Hz kept with state delay p99 <= 50 ms`. */
   readonly description: string;
   /** `level`: the load level of these medians; `workload`: the settings prepare returned (a tick rate the test depends on). */
+  /**
+   * A target that did not hold a level is not run at the larger ones (they could only count as not held, and a
+   * saturated server costs the most time and loads the machine); `--all-levels` runs them anyway.
+   */
+  readonly stopAtFirstMiss?: boolean;
   holds(median: Readonly<Record<string, number>>, context: { readonly level: number; readonly workload: Readonly<Record<string, unknown>> }): boolean;
 }
 

@@ -63,6 +63,7 @@ export async function scenarioCommand(profile: ScenarioProfile, options: Scenari
     runs: parsePositiveInteger('--runs', options.runs),
     seed: parsePositiveInteger('--seed', options.seed, { allowZero: true }),
     profileOptions,
+    allLevels: options.allLevels === true,
     repoDir: REPO_DIR,
     progress: options.progress !== false && Boolean(process.stderr.isTTY),
   });

@@ -13,7 +13,7 @@ import { createProgress, type Progress } from '../report/progress.ts';
 import { formatSeconds } from '../report/format.ts';
 import { environmentInfo, gitInfo, newRecordId } from '../results/environment.ts';
 import { RECORD_SCHEMA, type TargetInfo } from '../results/record.ts';
-import { buildScenarioResults, capacityOf, type ScenarioRecord, type ScenarioRun, type ScenarioSettings } from '../results/scenario-record.ts';
+import { buildScenarioResults, capacityOf, summarizeScenarioRuns, type ScenarioRecord, type ScenarioRun, type ScenarioSettings } from '../results/scenario-record.ts';
 
 export interface ScenarioOptions {
   readonly profile: ScenarioProfile;
@@ -26,6 +26,8 @@ export interface ScenarioOptions {
   readonly runs: number;
   readonly seed: number;
   readonly profileOptions: Readonly<Record<string, string | undefined>>;
+  /** Run every level even past a target's first level not held (see ScenarioCapacity.stopAtFirstMiss). */
+  readonly allLevels?: boolean;
   readonly repoDir: string;
   readonly progress: boolean;
   /** Seconds each target gets to start, on top of the planned time, in the overall time bound. */
@@ -39,6 +41,8 @@ interface LiveTarget {
   readonly definition: TargetDefinition;
   running?: RunningTarget;
   error?: string;
+  /** The first level it did not hold, when larger ones are skipped. */
+  missedAt?: number;
 }
 
 function rotate<T>(items: readonly T[], by: number): T[] {
@@ -136,7 +140,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRec
 
     const measure = async (target: LiveTarget, level: number, warmup: boolean, label: string, seconds: number): Promise<ScenarioRun | undefined> => {
       const running = target.running;
-      if (!running || target.error) return undefined;
+      if (!running || target.error || target.missedAt !== undefined) return undefined;
       const overhead = scenario.overheadSeconds(level);
       progress!.step(label, seconds + overhead);
       const aborter = new AbortController();
@@ -184,6 +188,16 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRec
           const key = `${target.definition.id}@${level}`;
           if (!raw.has(key)) raw.set(key, { definition: target.definition, level, runs: [] });
           raw.get(key)!.runs.push(measured);
+        }
+      }
+      if (profile.capacity?.stopAtFirstMiss && !options.allLevels) {
+        for (const target of live) {
+          const entry = raw.get(`${target.definition.id}@${level}`);
+          if (!entry || target.missedAt !== undefined) continue;
+          const { median } = summarizeScenarioRuns(entry.runs, profile.metrics);
+          if (profile.capacity.holds(median, { level, workload: scenario.settings })) continue;
+          target.missedAt = level;
+          if (level !== options.levels[options.levels.length - 1]) log(`${target.definition.label} did not hold ${level} ${profile.level.name}: not run at more (--all-levels runs them)`);
         }
       }
     }

@@ -5,6 +5,8 @@
  *
  *   node bench/targets/tag-game/ws-baseline.ts --port 0 [--interest off|on] [--tick-hz 20] [--arena-w 2400 --arena-h 1600]
  *
+ * Every rule of src/game/config.ts is a flag too (--view-cell, --grace-ms, --max-players, ...).
+ *
  * --interest off: each tick's full snapshot is encoded once and the same bytes go to every player.
  * --interest on:  the same interest management as the Flux server's option (ViewEncoder: one snapshot per
  *                 occupied cell, each player sent its cell's).
@@ -23,17 +25,18 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CLOSE, ViewEncoder, World, encodeState, encodeWelcome, gameConfig, parseClientMessage, type Player } from '../../../servers/tag-game/src/game/index.ts';
+import { CLOSE, DEFAULT_GAME, ViewEncoder, World, encodeState, encodeWelcome, gameConfig, parseClientMessage, type GameConfig, type Player } from '../../../servers/tag-game/src/game/index.ts';
+
+/** Every rule of the game is a flag, as in the Flux server: arenaW -> --arena-w. */
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const GAME_FLAGS = Object.fromEntries(Object.keys(DEFAULT_GAME).map((key) => [kebab(key), { type: 'string' as const }]));
 
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '0' },
     interest: { type: 'string', default: 'off' },
     'tick-hz': { type: 'string', default: '20' },
-    'arena-w': { type: 'string' },
-    'arena-h': { type: 'string' },
-    'max-players': { type: 'string' },
-    'grace-ms': { type: 'string' },
+    ...GAME_FLAGS,
     'max-payload': { type: 'string', default: '1024' },
     'rate-limit': { type: 'string', default: '40' },
     'rate-burst': { type: 'string', default: '80' },
@@ -71,12 +74,18 @@ const joinTimeoutMs = positive('join-timeout-ms', values['join-timeout-ms'])!;
 const idleTimeoutMs = positive('idle-timeout-ms', values['idle-timeout-ms'])!;
 const slowBytes = positive('slow-bytes', values['slow-bytes'])!;
 const slowDropMs = positive('slow-drop-ms', values['slow-drop-ms'])!;
-const config = gameConfig({
-  ...(values['grace-ms'] ? { graceMs: positive('grace-ms', values['grace-ms']) } : {}),
-  ...(values['arena-w'] ? { arenaW: positive('arena-w', values['arena-w']) } : {}),
-  ...(values['arena-h'] ? { arenaH: positive('arena-h', values['arena-h']) } : {}),
-  ...(values['max-players'] ? { maxPlayers: positive('max-players', values['max-players']) } : {}),
-});
+const rules: Partial<GameConfig> = {};
+for (const key of Object.keys(DEFAULT_GAME) as (keyof GameConfig)[]) {
+  const raw = (values as Record<string, unknown>)[kebab(key)];
+  if (typeof raw === 'string') rules[key] = Number(raw);
+}
+let config: GameConfig;
+try {
+  config = gameConfig(rules);
+} catch (error) {
+  process.stderr.write(`ws-baseline: ${(error as Error).message}\n`);
+  process.exit(2);
+}
 
 const world = new World(config, { now: Date.now() });
 const views = new ViewEncoder();

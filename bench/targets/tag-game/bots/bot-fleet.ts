@@ -26,6 +26,8 @@ export interface FleetOptions {
   readonly inputHz: number;
   readonly chaserEvery: number;
   readonly seed: number;
+  /** How long the bots may take to join (the ramp, and a server that welcomes slowly): past it, those not in count as failed. */
+  readonly joinDeadlineMs: number;
   readonly signal?: AbortSignal;
 }
 
@@ -97,6 +99,8 @@ export class BotFleet {
           waiter.resolve(report);
         }
       });
+      // A send on a channel that closed meanwhile reports here; the exit below says why.
+      child.on('error', () => {});
       child.on('exit', (code, signal) => {
         botProcess.exited = true;
         const waiter = botProcess.waiter;
@@ -114,6 +118,7 @@ export class BotFleet {
       const reports = await Promise.all(processes.map((p, i) => fleet.request<JoinedReport>(p, {
         type: 'connect', url: options.url, origin: options.origin, bots: p.bots, namePrefix: `bot${i}-`,
         connectIntervalMs, inputHz: options.inputHz, chaserEvery: options.chaserEvery, seed: options.seed * 1000 + i,
+        joinDeadlineMs: options.joinDeadlineMs,
       }, 'joined')));
       const joined = reports.reduce((s, r) => s + r.joined, 0);
       const failed = reports.reduce((s, r) => s + r.failed, 0);
@@ -135,7 +140,12 @@ export class BotFleet {
         return;
       }
       p.waiter = { type: answer, resolve: resolve as (report: FleetReport) => void, reject };
-      p.child.send(command);
+      p.child.send(command, (error) => {
+        if (error && p.waiter?.reject === reject) {
+          p.waiter = undefined;
+          reject(new Error(`a bot process could not be told to ${command.type}: ${error.message}`));
+        }
+      });
     });
   }
 
@@ -176,11 +186,7 @@ export class BotFleet {
     await Promise.all(this.processes.map(async (p) => {
       if (p.exited) return;
       const exited = new Promise<void>((resolve) => p.child.once('exit', () => resolve()));
-      try {
-        p.child.send({ type: 'stop' } satisfies FleetCommand);
-      } catch {
-        // The channel is closed already.
-      }
+      if (p.child.connected) p.child.send({ type: 'stop' } satisfies FleetCommand, () => {});
       const timer = setTimeout(() => signalChild(p.child, 'SIGKILL'), 1000);
       await exited;
       clearTimeout(timer);

@@ -114,14 +114,23 @@ function connect(command: ConnectCommand): void {
   let pending = command.bots;
   let joined = 0;
   let failed = 0;
+  let reported = false;
   const errors: string[] = [];
+  const report = () => {
+    if (reported) return;
+    reported = true;
+    clearTimeout(deadline);
+    send({ type: 'joined', joined, failed: failed + pending, errors: pending > 0 ? [...errors, `${pending} bots not welcomed within ${command.joinDeadlineMs} ms`] : errors });
+  };
+  const deadline = setTimeout(report, command.joinDeadlineMs);
   const settle = (bot: Bot, error?: string) => {
+    if (reported) return;
     if (error === undefined) joined++;
     else {
       failed++;
       if (errors.length < MAX_ERRORS_REPORTED) errors.push(`bot ${bot.index}: ${error}`);
     }
-    if (--pending === 0) send({ type: 'joined', joined, failed, errors });
+    if (--pending === 0) report();
   };
   const open = (index: number) => {
     const socket = new WebSocket(command.url, { perMessageDeflate: false, skipUTF8Validation: true, origin: command.origin, handshakeTimeout: 30_000 });
@@ -172,7 +181,7 @@ function connect(command: ConnectCommand): void {
     if (command.connectIntervalMs <= 0) open(i);
     else setTimeout(() => open(i), i * command.connectIntervalMs).unref();
   }
-  if (command.bots === 0) send({ type: 'joined', joined: 0, failed: 0, errors: [] });
+  if (command.bots === 0) report();
 
   let group = 0;
   inputTimer = setInterval(() => {
@@ -219,11 +228,11 @@ function measure(command: MeasureCommand): void {
         closed: { ...windowClosed },
         delays: delays.sparse(),
         cpuMs: (cpu.user + cpu.system) / 1000,
-        loopDelayP99Ms: loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : 0,
+        loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
         unknownFrames,
       };
       send(report);
-    }, Math.max(0, command.endAt - startedAt));
+    }, command.endAt - command.startAt);
   };
   setTimeout(begin, Math.max(0, command.startAt - Date.now()));
 }

@@ -17,9 +17,11 @@ export interface ConnectCommand {
   /** One bot in this many chases the nearest player (parsing one state a second); the others wander. */
   readonly chaserEvery: number;
   readonly seed: number;
+  /** Report `joined` by then (ms after the command) even if some bots are still waiting for their welcome: those count as failed. */
+  readonly joinDeadlineMs: number;
 }
 
-/** Measure from startAt to endAt (Date.now() ms, the host clock every process shares). */
+/** Measure from startAt (Date.now() ms, the host clock every process shares) for endAt - startAt ms: a process that starts late still measures a whole window. */
 export interface MeasureCommand {
   readonly type: 'measure';
   readonly startAt: number;
