@@ -3,7 +3,7 @@
  * `Metainfo`: geometry, piece hashes, files in order, and the bencoded info dictionary (served over ut_metadata).
  */
 
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import createTorrent from 'create-torrent';
 import parseTorrent from 'parse-torrent';
@@ -88,16 +88,25 @@ export interface CreateOptions {
  */
 export function createMetainfo(input: string, out: string, options: CreateOptions = {}): Promise<{ torrent: Buffer; dataDir: string }> {
   const path = resolve(input);
-  statSync(path);
+  try {
+    statSync(path);
+  } catch (error) {
+    return Promise.reject(new MetainfoError(`cannot seed ${input}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`));
+  }
   return new Promise((done, fail) => {
     createTorrent(path, {
       announceList: (options.trackers ?? []).map((url) => [url]),
       createdBy: 'flux-bittorrent',
       ...(options.pieceLength ? { pieceLength: options.pieceLength } : {}),
     }, (error, torrent) => {
-      if (error) return fail(error);
+      if (error) return fail(new MetainfoError(`cannot make a torrent of ${input}: ${error.message}`));
       const bytes = Buffer.from(torrent);
-      writeFileSync(out, bytes);
+      try {
+        mkdirSync(dirname(resolve(out)), { recursive: true });
+        writeFileSync(out, bytes);
+      } catch (e) {
+        return fail(new MetainfoError(`cannot write torrent file ${out}: ${(e as Error).message}`));
+      }
       done({ torrent: bytes, dataDir: dirname(path) });
     });
   });
