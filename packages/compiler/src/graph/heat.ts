@@ -125,9 +125,9 @@ function clamp(share: number): number {
 
 /** 950, 9.5k, 12k, 1.2M. */
 export function formatCount(n: number): string {
-  if (n < 1000) return String(Math.round(n));
-  if (n < 10_000) return `${(n / 1000).toFixed(1)}k`;
-  if (n < 1_000_000) return `${Math.round(n / 1000)}k`;
+  if (n < 999.5) return String(Math.round(n));
+  if (n < 9_950) return `${(n / 1000).toFixed(1)}k`;
+  if (n < 999_500) return `${Math.round(n / 1000)}k`;
   return `${(n / 1_000_000).toFixed(1)}M`;
 }
 

@@ -21,7 +21,7 @@ export function markerDefs(ids: MarkerIds, heat = false): string {
     el(
       'marker',
       fixed
-        ? { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }
+        ? { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 14, markerHeight: 14, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }
         : { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' },
       el('path', { d: 'M0,0 L10,5 L0,10 z', fill: color }),
     );
