@@ -5,11 +5,13 @@
  * is a process of its own. A target is a pairing: its seeder is started once by the harness (bench/targets/
  * bittorrent/seeder.ts) and seeds for all its runs; each run starts `--leechers` new leechers of the pairing's kind
  * (one by default), each downloading into an empty folder, and reports
- *   MiB/s            bytes delivered / (last leecher done - first leecher ready: the line with its port)
- *   seconds          that interval
- *   seeder CPU s/GiB the seeder's utime+stime (/proc/<pid>/stat) over the run, per GiB delivered
- *   leecher CPU s/GiB the leechers' utime+stime over their whole lives (start-up and verification included)
- * A Flux leecher is done when it exits with --exit-on-complete, a webtorrent one when webtorrent says 'done'.
+ *   MiB/s              bytes delivered / (last leecher done - first leecher ready: the line with its port)
+ *   transfer s         that interval
+ *   seeder CPU s/GiB   the seeder's utime+stime (/proc/<pid>/stat) over the run, per GiB delivered
+ *   leecher CPU s/GiB  the leechers' utime+stime from ready to exit, per GiB (start-up left out)
+ *   leecher start CPU s  what a leecher used before it was ready (loading, compiling, reading the torrent)
+ * A Flux leecher is done when it prints `bittorrent: complete` (else when it exits with --exit-on-complete), a
+ * webtorrent one when webtorrent says 'done'.
  * Every download is checked against the payload's SHA-1; a run whose file differs fails. `--duration` bounds a run
  * (with the transfer's own allowance) and is not a length: a run is one transfer.
  */
@@ -81,6 +83,7 @@ export const bittorrentProfile: ScenarioProfile = {
     { name: 'seconds', label: 'transfer s', format: 'number', better: 'lower' },
     { name: 'seederCpuPerGib', label: 'seeder CPU s/GiB', format: 'number', better: 'lower' },
     { name: 'leecherCpuPerGib', label: 'leecher CPU s/GiB', format: 'number', better: 'lower' },
+    { name: 'leecherStartCpu', label: 'leecher start CPU s', format: 'number', better: 'lower' },
   ],
   primaryMetric: 'mibPerSecond',
   chartMetrics: ['mibPerSecond', 'leecherCpuPerGib'],
@@ -148,12 +151,14 @@ export const bittorrentProfile: ScenarioProfile = {
         ? await runLeecher({
           command: process.execPath,
           args: [FLUX_PEER, '--runtime', side.runtime, '--port', '0', '--torrent', torrent, '--out', out, '--peer', `127.0.0.1:${port}`, '--exit-on-complete'],
+          doneLine: /^bittorrent: complete/m,
           signal,
         })
         : await runLeecher({
           command: process.execPath,
           args: [WEBTORRENT_PEER, JSON.stringify({ mode: 'leech', torrent, out, peers: [`127.0.0.1:${port}`] })],
           doneLine: /^done$/m,
+          requireDoneLine: true,
           signal,
         });
       return { timing, out };
@@ -183,7 +188,8 @@ export const bittorrentProfile: ScenarioProfile = {
           const seederCpu = cpuSecondsOf(state.pid) - seederBefore;
           const notes: string[] = [];
           const starts = results.map(({ timing }) => timing.readyAt ?? timing.startedAt);
-          if (results.some(({ timing }) => timing.readyAt === undefined)) notes.push('a leecher printed no 127.0.0.1:<port> line: timed from its start');
+          if (results.some(({ timing }) => timing.readyAt === undefined || timing.cpuAtReady === undefined)) notes.push('a leecher printed no 127.0.0.1:<port> line: timed from its start, its start-up CPU counted in the transfer');
+          if (results.some(({ timing }) => !timing.doneLineSeen)) notes.push('a leecher never said it was complete: timed to its exit');
           const seconds = (Math.max(...results.map(({ timing }) => timing.doneAt)) - Math.min(...starts)) / 1000;
           for (const { out } of results) {
             const got = await sha1OfFile(join(out, PAYLOAD_NAME));
@@ -195,7 +201,8 @@ export const bittorrentProfile: ScenarioProfile = {
               mibPerSecond: delivered / MIB / seconds,
               seconds,
               seederCpuPerGib: seederCpu / (delivered / GIB),
-              leecherCpuPerGib: results.reduce((sum, { timing }) => sum + timing.cpuSeconds, 0) / (delivered / GIB),
+              leecherCpuPerGib: results.reduce((sum, { timing }) => sum + timing.cpuSeconds - (timing.cpuAtReady ?? 0), 0) / (delivered / GIB),
+              leecherStartCpu: results.reduce((sum, { timing }) => sum + (timing.cpuAtReady ?? 0), 0) / results.length,
             },
             notes,
           };
