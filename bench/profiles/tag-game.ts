@@ -174,6 +174,8 @@ async function runBots(context: ScenarioRunContext, settings: TagGameSettings, s
     if (m.busiestProcessCores >= 0.8) {
       notes.push(`a bot process used ${Math.round(m.busiestProcessCores * 100)}% of a core (event loop delay p99 ${m.loopDelayP99Ms.toFixed(0)} ms): the bots may have limited this run; use more processes (--bots-per-process)`);
     }
+    const inputRate = m.bots > 0 ? m.inputsPerSecond / m.bots : 0;
+    if (inputRate < 0.9 * settings.inputHz) notes.push(`the bots sent ${inputRate.toFixed(1)} inputs/s each, short of ${settings.inputHz}: they were short of CPU`);
     if (m.dropped > 0) notes.push(`the server closed ${m.dropped} bots during the window (codes ${JSON.stringify(m.closeCodes)})`);
     if (m.unknownFrames > 0) notes.push(`${m.unknownFrames} frames were not state messages`);
     return {
@@ -187,6 +189,7 @@ async function runBots(context: ScenarioRunContext, settings: TagGameSettings, s
         serverCpu,
         botCpu: m.botCores,
         botMaxCpu: m.busiestProcessCores,
+        inputRate,
         dropped: m.dropped,
         held: held(context.level, m.bots, m.tickRate, m.delayP99Ms, settings.tickHz) ? 1 : 0,
       },
@@ -215,6 +218,7 @@ export const tagGameProfile: ScenarioProfile = {
     { name: 'serverCpu', label: 'server CPU', format: 'percent', better: 'lower' },
     { name: 'botCpu', label: 'bots CPU', format: 'percent', better: 'lower' },
     { name: 'botMaxCpu', label: 'busiest bot proc', format: 'percent', better: 'lower' },
+    { name: 'inputRate', label: 'inputs/s a bot', format: 'number', better: 'higher' },
     { name: 'dropped', label: 'dropped', format: 'rate', better: 'lower' },
     { name: 'held', label: 'held runs', format: 'flag', better: 'higher' },
   ],

@@ -6,8 +6,9 @@
  *            receipt (read from the frame without JSON.parse, state-frame.ts), this process's CPU and loop delay
  *   stop     close every connection and exit
  *
- * Every bot sends {"type":"input","seq","dx","dy"} inputHz times a second: one timer for the process, firing for
- * one of INPUT_GROUPS groups of bots at a time, so sends are spread over the period rather than bunched. Most
+ * Every bot sends {"type":"input","seq","dx","dy"} inputHz times a second: one timer for the process, serving one
+ * of INPUT_GROUPS groups of bots at a time, so sends are spread over the period rather than bunched (and a late
+ * firing catches up on the groups it missed). Most
  * bots wander (a new random direction every 0.5-2 s); one in chaserEvery parses one state a second and heads
  * for the nearest player it sees, so that tags happen.
  */
@@ -183,19 +184,28 @@ function connect(command: ConnectCommand): void {
   }
   if (command.bots === 0) report();
 
+  // Groups take turns, one every slotMs; a firing that comes late (a busy loop) serves every group whose turn
+  // passed, so each bot still averages inputHz (at most one input per bot per firing).
+  const slotMs = 1000 / command.inputHz / INPUT_GROUPS;
   let group = 0;
+  let servedUntil = Date.now();
   inputTimer = setInterval(() => {
     const now = Date.now();
-    for (let i = group; i < bots.length; i += INPUT_GROUPS) {
-      const bot = bots[i];
-      if (!bot.welcomed || bot.socket.readyState !== WebSocket.OPEN) continue;
-      if (!bot.chaser && now >= bot.turnAt) wander(bot, now);
-      bot.seq++;
-      bot.socket.send(`{"type":"input","seq":${bot.seq},"dx":${bot.dx},"dy":${bot.dy}}`);
-      if (measuring) windowInputs++;
+    const due = Math.min(INPUT_GROUPS, Math.floor((now - servedUntil) / slotMs));
+    if (due <= 0) return;
+    servedUntil = due === INPUT_GROUPS ? now : servedUntil + due * slotMs;
+    for (let turn = 0; turn < due; turn++) {
+      for (let i = group; i < bots.length; i += INPUT_GROUPS) {
+        const bot = bots[i];
+        if (!bot.welcomed || bot.socket.readyState !== WebSocket.OPEN) continue;
+        if (!bot.chaser && now >= bot.turnAt) wander(bot, now);
+        bot.seq++;
+        bot.socket.send(`{"type":"input","seq":${bot.seq},"dx":${bot.dx},"dy":${bot.dy}}`);
+        if (measuring) windowInputs++;
+      }
+      group = (group + 1) % INPUT_GROUPS;
     }
-    group = (group + 1) % INPUT_GROUPS;
-  }, 1000 / command.inputHz / INPUT_GROUPS);
+  }, slotMs);
 }
 
 function measure(command: MeasureCommand): void {
