@@ -9,7 +9,7 @@
  * 1 core (its own core, never the server's) and unpinned for 2 (on a 2-core machine there is no third core: it
  * shares, and the simulator is told its CPU per request, measured in the profiling run).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile, appendFile, chmod } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -32,7 +32,7 @@ import { operationalBounds } from '../../../packages/analysis/src/predict/operat
 import { fitUsl, uslPredict } from '../../../packages/analysis/src/predict/usl.ts';
 import { lineChartSvg, type Series } from '../../../packages/analysis/src/simulate/svg-chart.ts';
 import type { ProfileInput } from '../../../packages/analysis/src/simulate/model.ts';
-import type { RuntimeName } from '../../../packages/analysis/src/simulate/runtime-costs.ts';
+import { DEFAULT_COSTS, type RuntimeName } from '../../../packages/analysis/src/simulate/runtime-costs.ts';
 
 const PROGRAMS: Record<string, string> = {
   web: join(REPO_DIR, 'servers/web/web.flux'),
@@ -143,33 +143,33 @@ async function validate(profile: Profile, options: ValidateOptions): Promise<num
     const stats = JSON.parse(await readFile(statsFile, 'utf8')) as ProfileInput & { flows: { started: number } };
     const ir = loadProgram(PROGRAMS[profile.name]!);
     const declared = await classifyImplementation(pathToFileURL(IMPLEMENTATIONS[profile.name]!).href);
-    // CPU per request outside the nodes: the process's CPU per request minus the nodes' (thread and pool).
-    const base = predict({ ir, profile: stats, runtime: 'event', cores: 1, connections: [1], measure: 10, asyncNodes: declared.async, syncNodes: declared.sync });
-    const nodeUs = base.compiled.demand.home + base.compiled.demand.pool;
-    const ioUs = Math.max(0, calibration.serverCpuUs - nodeUs);
-    log(`profile: ${calibration.throughput.toFixed(0)} req/s, server CPU ${calibration.serverCpuUs.toFixed(1)} us/request (nodes ${nodeUs.toFixed(1)}, the rest ${ioUs.toFixed(1)}), wrk ${calibration.clientCpuUs.toFixed(1)} us/request`);
+    // Environment constants from the same run: the wake-up of an idle thread (at 1 connection every request
+    // pays it: latency minus CPU minus the network both ways), and the process's CPU per request.
+    const costs = { ...DEFAULT_COSTS, wakeUs: Math.max(0, calibration.latency1Us - 2 * DEFAULT_COSTS.netUs - calibration.cpu1Us * stretchOf(calibration.background)) };
+    const common = { ir, profile: stats, seed, cpuPerRequestUs: calibration.serverCpuUs, minPathShare: 0.001, tailCut: 4, asyncNodes: declared.async, syncNodes: declared.sync, costs };
+    const base = predict({ ...common, runtime: 'event', cores: 1, connections: [1], measure: 10 });
+    const ioUs = base.ioUs;
+    const nodeUs = base.compiled.demand.home + base.compiled.demand.pool - ioUs;
+    log(`profile: ${calibration.throughput.toFixed(0)} req/s, server CPU ${calibration.serverCpuUs.toFixed(1)} us/request (nodes ${nodeUs.toFixed(1)}, the rest ${ioUs.toFixed(1)}), wrk ${calibration.clientCpuUs.toFixed(1)} us/request; at 1 connection p50 ${(calibration.latency1Us / 1000).toFixed(3)} ms, CPU ${calibration.cpu1Us.toFixed(1)} us/request: wake-up ${costs.wakeUs.toFixed(0)} us`);
+    for (const note of base.model.notes) log(`model: ${note}`);
 
     // 2. Predictions.
     const configs: Config[] = coreCounts.flatMap((cores) => runtimes.map((runtime) => ({ runtime, cores })));
     const speedups = parseSpeedup(options.speedup);
-    const simulateConfig = (c: Config, withSpeedup: boolean) =>
+    const simulateCell = (c: Config, n: number, background: number, withSpeedup: boolean) =>
       predict({
-        ir, profile: stats, runtime: c.runtime, cores: c.cores, connections, seed, ioUs,
+        ...common, runtime: c.runtime, cores: c.cores, connections: [n], cpuStretch: stretchOf(background),
         clientCpuUs: c.cores === 2 ? calibration.clientCpuUs : 0,
         speedups: withSpeedup && speedups ? new Map([[speedups.node, speedups.factor]]) : undefined,
-        asyncNodes: declared.async, syncNodes: declared.sync,
         measure: 20000,
       });
-    const predictions = new Map(configs.map((c) => [key(c), simulateConfig(c, false)]));
-
     // 3. Measurements, all targets of all configurations started once, runs interleaved.
     const measured = await measureAll(prepared, configs, connections, { wrkPinned, wrkFree, duration, warmup, runs, log });
 
-    // 4. Compare.
+    // 4. Predict each cell for the machine as it was then (its background load), and compare.
     const cells: Cell[] = [];
+    const predicted = new Map<string, number>();
     for (const c of configs) {
-      const sim = predictions.get(key(c))!;
-      const bounds = operationalBounds({ model: sim.model, compiled: sim.compiled, cores: c.cores }, connections);
       const meas = measured.get(key(c))!;
       const uslPoints = connections.filter((n) => n === 1 || n === 10).map((n) => ({ connections: n, throughput: meas.get(n)?.throughput ?? NaN }));
       let usl: PredictorRow[] | null = null;
@@ -180,17 +180,22 @@ async function validate(profile: Profile, options: ValidateOptions): Promise<num
       }
       connections.forEach((n, i) => {
         const m = meas.get(n);
+        const background = m?.background ?? calibration.background;
+        const sim = simulateCell(c, n, background, false);
+        predicted.set(`${key(c)}/${n}`, sim.rows[0]!.throughput);
+        const bounds = operationalBounds({ model: sim.model, compiled: sim.compiled, cores: c.cores, cpuStretch: stretchOf(background) }, [n])[0]!;
         cells.push({
-          runtime: c.runtime, cores: c.cores, connections: n,
+          runtime: c.runtime, cores: c.cores, connections: n, background,
           measured: m ?? null,
-          simulator: { throughput: sim.rows[i]!.throughput, p50Ms: sim.rows[i]!.p50Ms, p99Ms: sim.rows[i]!.p99Ms },
-          bounds: { throughput: bounds[i]!.throughput, p50Ms: bounds[i]!.p50Ms },
+          simulator: { throughput: sim.rows[0]!.throughput, p50Ms: sim.rows[0]!.p50Ms, p99Ms: sim.rows[0]!.p99Ms },
+          bounds: { throughput: bounds.throughput, p50Ms: bounds.p50Ms },
           usl: usl ? { throughput: usl[i]!.throughput, p50Ms: usl[i]!.p50Ms } : null,
           uslFitted: n === 1 || n === 10,
         });
       });
     }
     const summary = compareCells(cells);
+    const predicted_ = (c: Config, n: number): number => predicted.get(`${key(c)}/${n}`)!;
 
     // 5. Speedup: predicted effect against a real run with the node made faster.
     let speedupReport: unknown = null;
@@ -203,13 +208,14 @@ async function validate(profile: Profile, options: ValidateOptions): Promise<num
       const fastMeasured = await measureAll(fastPrepared, configs, connections, { wrkPinned, wrkFree, duration, warmup, runs, log });
       const rows: { runtime: string; cores: number; connections: number; predicted: number; measured: number; error: number }[] = [];
       for (const c of configs) {
-        const fast = simulateConfig(c, true);
-        const slow = predictions.get(key(c))!;
-        connections.forEach((n, i) => {
-          const mSlow = measured.get(key(c))!.get(n)?.throughput;
-          const mFast = fastMeasured.get(key(c))!.get(n)?.throughput;
-          if (mSlow === undefined || mFast === undefined) return;
-          const predicted = fast.rows[i]!.throughput / slow.rows[i]!.throughput;
+        connections.forEach((n) => {
+          const cellSlow = measured.get(key(c))!.get(n);
+          const cellFast = fastMeasured.get(key(c))!.get(n);
+          if (cellSlow === undefined || cellFast === undefined) return;
+          const mSlow = cellSlow.throughput;
+          const mFast = cellFast.throughput;
+          // The same machine load for both predictions (the slow run's), so that the ratio is the node's effect.
+          const predicted = simulateCell(c, n, cellSlow.background, true).rows[0]!.throughput / predicted_(c, n);
           const real = mFast / mSlow;
           rows.push({ runtime: c.runtime, cores: c.cores, connections: n, predicted, measured: real, error: predicted / real - 1 });
         });
@@ -222,9 +228,12 @@ async function validate(profile: Profile, options: ValidateOptions): Promise<num
     // 6. Report.
     const load1 = loadavg()[0]!;
     const header = `bench validate ${profile.name}: ${runtimes.join(', ')}; cores ${coreCounts.join(', ')}; connections ${connections.join(', ')}; ` +
-      `${runs} x ${duration} s runs (medians); load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end\n` +
+      `${runs} x ${duration} s runs (medians); load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end; ` +
+      `share of a core a spinning thread got before the runs ("share"): ${Math.min(...cells.map((c) => c.background ?? 0)).toFixed(2)}-${Math.max(...cells.map((c) => c.background ?? 0)).toFixed(2)}, ` +
+      `profile ${calibration.background.toFixed(2)} (the simulator and the bounds are given each cell's)\n` +
       `profile: event, 1 core, ${options.profileConnections} connections: ${calibration.throughput.toFixed(0)} req/s; server CPU ${calibration.serverCpuUs.toFixed(1)} us/request ` +
-      `(nodes ${nodeUs.toFixed(1)} us, outside nodes ${ioUs.toFixed(1)} us); wrk ${calibration.clientCpuUs.toFixed(1)} us/request\n` +
+      `(nodes ${nodeUs.toFixed(1)} us, outside nodes ${ioUs.toFixed(1)} us); wrk ${calibration.clientCpuUs.toFixed(1)} us/request; ` +
+      `1 connection: p50 ${(calibration.latency1Us / 1000).toFixed(3)} ms, CPU ${calibration.cpu1Us.toFixed(1)} us/request, so a wake-up costs ${costs.wakeUs.toFixed(0)} us\n` +
       `pinning: server taskset -c 0 (1 core) or 0,1 (2 cores); wrk taskset -c 1 with 1 core, unpinned (sharing) with 2\n`;
     const table = header + renderValidation(cells, summary) + speedupText;
     process.stdout.write(table);
@@ -236,7 +245,7 @@ async function validate(profile: Profile, options: ValidateOptions): Promise<num
       schema: 1, id, kind: 'validation', profile: profile.name, date: started.toISOString(), git: gitInfo(REPO_DIR),
       environment: { loadAverageStart: load0, loadAverageEnd: load1, cores: 2 },
       settings: { runtimes, cores: coreCounts, connections, duration, warmup, runs, seed, profileConnections: Number(options.profileConnections), profileSeconds: Number(options.profileSeconds), profileOptions },
-      calibration: { ...calibration, nodeUs, ioUs },
+      calibration: { ...calibration, nodeUs, ioUs, wakeUs: costs.wakeUs, notes: base.model.notes },
       cells, summary, speedup: speedupReport,
     };
     await writeFile(join(dir, 'table.txt'), table);
@@ -256,6 +265,11 @@ interface Calibration {
   throughput: number;
   serverCpuUs: number;
   clientCpuUs: number;
+  /** At 1 connection: median latency and the server's CPU per request. */
+  latency1Us: number;
+  cpu1Us: number;
+  /** Share of core 0 a spinning thread got just before the profiling run. */
+  background: number;
 }
 
 async function profileRun(prepared: PreparedWorkload, wrkPinned: string, statsFile: string, connections: number, seconds: number, warmup: number): Promise<Calibration> {
@@ -266,13 +280,19 @@ async function profileRun(prepared: PreparedWorkload, wrkPinned: string, statsFi
   try {
     await client.open();
     if (warmup > 0) await client.run({ url: target.url, connections, durationSeconds: Math.max(1, Math.round(warmup)), warmup: true });
+    const background = await probeCoreShare([0]);
     const before = processCpuSeconds(target.pid);
     const m = await client.run({ url: target.url, connections, durationSeconds: seconds, warmup: false });
     const after = processCpuSeconds(target.pid);
+    const one = await client.run({ url: target.url, connections: 1, durationSeconds: 2, warmup: false });
+    const afterOne = processCpuSeconds(target.pid);
     return {
       throughput: m.requestsPerSecond,
       serverCpuUs: ((after - before) / Math.max(1, m.requests)) * 1e6,
       clientCpuUs: m.loadClientCpuSeconds !== undefined ? (m.loadClientCpuSeconds / Math.max(1, m.requests)) * 1e6 : 0,
+      latency1Us: one.latencyMs.p50 * 1000,
+      cpu1Us: ((afterOne - after) / Math.max(1, one.requests)) * 1e6,
+      background,
     };
   } finally {
     await client.close();
@@ -288,6 +308,8 @@ interface MeasuredCell {
   runs: number[];
   serverCpuUs: number;
   errors: number;
+  /** Share of a core a spinning thread got on the cell's cores just before each run (mean over the runs). */
+  background: number;
 }
 
 async function measureAll(
@@ -311,7 +333,7 @@ async function measureAll(
       clients.set(String(cores), client);
     }
     for (const n of connections) {
-      const samples = new Map<string, { m: RunMeasurement; cpuUs: number }[]>();
+      const samples = new Map<string, { m: RunMeasurement; cpuUs: number; background: number }[]>();
       for (const c of configs) {
         const t = targets.get(key(c))!;
         if (o.warmup > 0) await clients.get(String(c.cores))!.run({ url: t.url, connections: n, durationSeconds: Math.max(1, Math.round(o.warmup)), warmup: true });
@@ -322,10 +344,11 @@ async function measureAll(
         for (const c of order) {
           const t = targets.get(key(c))!;
           o.log(`measure ${c.runtime} ${c.cores} core${c.cores > 1 ? 's' : ''} c=${n} run ${round + 1}/${o.runs} (load ${loadavg()[0]!.toFixed(2)})`);
+          const background = await probeCoreShare(c.cores === 1 ? [0] : [0, 1]);
           const before = processCpuSeconds(t.pid);
           const m = await clients.get(String(c.cores))!.run({ url: t.url, connections: n, durationSeconds: o.duration, warmup: false });
           const after = processCpuSeconds(t.pid);
-          samples.get(key(c))!.push({ m, cpuUs: ((after - before) / Math.max(1, m.requests)) * 1e6 });
+          samples.get(key(c))!.push({ m, cpuUs: ((after - before) / Math.max(1, m.requests)) * 1e6, background });
         }
       }
       for (const c of configs) {
@@ -337,6 +360,7 @@ async function measureAll(
           runs: list.map((s) => s.m.requestsPerSecond),
           serverCpuUs: median(list.map((s) => s.cpuUs)),
           errors: list.reduce((a, s) => a + s.m.errors + s.m.non2xx, 0),
+          background: list.reduce((a, s) => a + s.background, 0) / Math.max(1, list.length),
         });
       }
     }
@@ -357,6 +381,28 @@ async function wrapper(dir: string, name: string, binary: string, cpus: string):
   await chmod(file, 0o755);
   return file;
 }
+
+const PROBE = 'const t0 = performance.now(); const c0 = process.cpuUsage(); while (performance.now() - t0 < 300); ' +
+  'const c = process.cpuUsage(c0); process.stdout.write(String((c.user + c.system) / 1000 / (performance.now() - t0)));';
+
+/**
+ * The share of a core a CPU-bound thread gets right now on each of `cpus` (a spinning process pinned to each for
+ * 300 ms: its CPU time over its wall time), averaged. Other work on the machine is what takes the rest; the
+ * simulator and the bounds are told each cell's share (every CPU burst takes 1 / share of its CPU time).
+ */
+export async function probeCoreShare(cpus: readonly number[]): Promise<number> {
+  const one = (cpu: number) =>
+    new Promise<number>((resolve) => {
+      const child = spawn('taskset', ['-c', String(cpu), process.execPath, '-e', PROBE], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', () => resolve(Math.min(1, Math.max(0.02, Number(out) || 1))));
+    });
+  const shares = await Promise.all(cpus.map(one));
+  return shares.reduce((a, b) => a + b, 0) / shares.length;
+}
+
+const stretchOf = (share: number): number => 1 / share;
 
 /** utime + stime of every thread of the process, in seconds. */
 export function processCpuSeconds(pid: number): number {

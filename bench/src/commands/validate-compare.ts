@@ -13,6 +13,8 @@ export interface Cell {
   runtime: string;
   cores: number;
   connections: number;
+  /** Share of a core a spinning thread got on the cell's cores before its runs (mean): the machine's other load. */
+  background?: number;
   measured: (PredictorRow & { runs?: number[]; serverCpuUs?: number; errors?: number }) | null;
   simulator: PredictorRow;
   bounds: PredictorRow;
@@ -83,11 +85,11 @@ const num = (v: number | undefined): string => (v === undefined || !Number.isFin
 
 export function renderValidation(cells: readonly Cell[], summary: Summary): string {
   const lines: string[] = [];
-  const head = ['runtime', 'cores', 'conns', 'measured req/s', 'sim req/s', 'bounds', 'usl', 'measured p50', 'sim p50', 'bounds p50', 'usl p50', 'sim p99 / meas'];
+  const head = ['runtime', 'cores', 'conns', 'share', 'measured req/s', 'sim req/s', 'bounds', 'usl', 'measured p50', 'sim p50', 'bounds p50', 'usl p50', 'sim p99 / meas'];
   const rows = cells.map((c) => {
     const m = c.measured;
     return [
-      c.runtime, String(c.cores), String(c.connections),
+      c.runtime, String(c.cores), String(c.connections), c.background === undefined ? '-' : c.background.toFixed(2),
       m ? num(m.throughput) : 'FAILED',
       `${num(c.simulator.throughput)} ${pct(relativeError(c.simulator.throughput, m?.throughput))}`,
       `${num(c.bounds.throughput)} ${pct(relativeError(c.bounds.throughput, m?.throughput))}`,

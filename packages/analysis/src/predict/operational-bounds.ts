@@ -12,6 +12,8 @@ export interface BoundsInput {
   readonly model: SimModel;
   readonly compiled: CompiledRuntime;
   readonly cores: number;
+  /** Other work sharing the cores, as the simulator's cpuStretch: each core gives 1 / stretch of itself. */
+  readonly cpuStretch?: number;
 }
 
 export interface BoundsPrediction {
@@ -52,7 +54,9 @@ export function writeHoldPerRequest(model: SimModel, compiled: CompiledRuntime):
 
 export function operationalBounds(input: BoundsInput, connections: readonly number[]): BoundsPrediction[] {
   const { compiled, cores } = input;
-  const d = compiled.demand;
+  const k = input.cpuStretch ?? 1;
+  const raw = compiled.demand;
+  const d = { home: raw.home * k, worker: raw.worker * k, pool: raw.pool * k, client: raw.client * k };
   const costs = compiled.costs;
   const total = d.home + d.worker + d.pool + d.client;
   const homes = compiled.homeThreads;
@@ -65,7 +69,7 @@ export function operationalBounds(input: BoundsInput, connections: readonly numb
   if (d.pool > 0) limits.push({ name: "libuv's pool", us: d.pool / Math.min(costs.uvThreads, cores) });
   if (d.client > 0) limits.push({ name: 'the load generator', us: d.client });
   const hold = writeHoldPerRequest(input.model, compiled);
-  if (hold !== null) limits.push({ name: `lock ${hold.lock}`, us: hold.us });
+  if (hold !== null) limits.push({ name: `lock ${hold.lock}`, us: hold.us * k });
   const bottleneck = limits.reduce((a, b) => (b.us > a.us ? b : a));
   // Time a request spends with nothing in its way: all its demand, the network both ways, wake-ups.
   const hops = compiled.runtime === 'threadpool' || compiled.runtime === 'thread' ? 2 : 0;

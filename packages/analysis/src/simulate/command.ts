@@ -16,7 +16,7 @@ import { lineChartSvg } from './svg-chart.ts';
 const USAGE = `usage: flux simulate <program.flux|program.ir.json> --profile <stats.json> --runtime <event|threadpool|thread|workers>
        --cores <n> --connections <list> [--json] [--seed <n>] [--speedup <Node>=<factor>]...
        [--arrivals closed|open:<rate>] [--chart <out.svg>] [--threads <n>] [--io-us <us>] [--implementation <module>] [--client-cpu-us <us>]
-       [--cost <name>=<value>]... [--requests <n>] [--exponential] [--async <Node>]... [--sync <Node>]...
+       [--cost <name>=<value>]... [--cpu-per-request-us <us>] [--min-path-share <p>] [--tail-cut <k>] [--background <runnable threads> [--machine-cores <n>]] [--requests <n>] [--exponential] [--async <Node>]... [--sync <Node>]...
 `;
 
 export async function runSimulateCommand(argv: readonly string[], io: CliIO): Promise<number> {
@@ -38,6 +38,11 @@ export async function runSimulateCommand(argv: readonly string[], io: CliIO): Pr
         threads: { type: 'string' },
         'io-us': { type: 'string' },
         implementation: { type: 'string' },
+        'cpu-per-request-us': { type: 'string' },
+        'min-path-share': { type: 'string', default: '0' },
+        'tail-cut': { type: 'string', default: '0' },
+        background: { type: 'string', default: '0' },
+        'machine-cores': { type: 'string' },
         'client-cpu-us': { type: 'string', default: '0' },
         cost: { type: 'string', multiple: true, default: [] },
         requests: { type: 'string', default: '40000' },
@@ -94,6 +99,10 @@ export async function runSimulateCommand(argv: readonly string[], io: CliIO): Pr
       openRate,
       ioUs: values['io-us'] === undefined ? undefined : nonNegative(values['io-us'], '--io-us'),
       clientCpuUs: nonNegative(values['client-cpu-us'], '--client-cpu-us'),
+      cpuPerRequestUs: values['cpu-per-request-us'] === undefined ? undefined : nonNegative(values['cpu-per-request-us'], '--cpu-per-request-us'),
+      minPathShare: nonNegative(values['min-path-share'], '--min-path-share'),
+      tailCut: nonNegative(values['tail-cut'], '--tail-cut'),
+      cpuStretch: 1 + nonNegative(values.background, '--background') / (values['machine-cores'] === undefined ? cores : positiveInt(values['machine-cores'], '--machine-cores')),
       costs,
       measure: positiveInt(values.requests, '--requests'),
       exponential: values.exponential,
@@ -105,7 +114,7 @@ export async function runSimulateCommand(argv: readonly string[], io: CliIO): Pr
     else {
       const d = prediction.compiled.demand;
       io.stdout(`flux simulate: ${ir.program} under ${runtime}, ${cores} core${cores > 1 ? 's' : ''}, ${openRate === undefined ? 'closed loop' : `open arrivals at ${openRate}/s`}, seed ${seed}\n`);
-      io.stdout(`outside the nodes: ${prediction.ioUs.toFixed(1)} us a request (${values['io-us'] === undefined ? "the profile's process CPU per flow minus its nodes'" : '--io-us'})\n`);
+      io.stdout(`outside the nodes: ${prediction.ioUs.toFixed(1)} us a request (${values['io-us'] !== undefined ? '--io-us' : values['cpu-per-request-us'] !== undefined ? '--cpu-per-request-us minus the nodes' : "the profile's process CPU per flow minus the nodes"})\n`);
       const asyncNodes = [...prediction.model.nodes.values()].filter((n) => n.async).map((n) => n.name);
       io.stdout(`asynchronous nodes (work on libuv's pool): ${asyncNodes.length > 0 ? asyncNodes.join(', ') : 'none'}${declared ? ' (from --implementation)' : ''}\n`);
       io.stdout(`CPU per request (us): connection thread ${d.home.toFixed(1)}, workers ${d.worker.toFixed(1)}, libuv pool ${d.pool.toFixed(1)}, load generator ${d.client.toFixed(1)}\n`);

@@ -149,7 +149,7 @@ export function compileRuntime(model: SimModel, options: CompileOptions): Compil
     homeThreads: runtime === 'workers' ? threads : 1,
     homeLabel: runtime === 'workers' ? 'worker' : 'main',
     workerThreads: runtime === 'threadpool' ? threads : 0,
-    maxWorkers: runtime === 'thread' ? Math.max(1, Math.round(costs.threadMaxWorkers)) : threads,
+    maxWorkers: runtime === 'thread' && costs.threadMaxWorkers > 0 ? Math.round(costs.threadMaxWorkers) : threads,
     workerBinding: runtime === 'thread' ? 'per-flow' : 'least-loaded',
     spreadConnections: runtime === 'workers',
     lockNames: model.ir.locks.map((l) => l.name),

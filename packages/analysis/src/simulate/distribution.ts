@@ -128,35 +128,35 @@ export function fromHistogram(h: HistogramInput | undefined, fallbackMeanUs = 0)
 }
 
 /**
- * The histogram without its upper tail, cut where the mean of what is left reaches `targetMean` (the cut bucket
- * kept in part). Used for a synchronous node's time on its thread: its wall time is read from a precise clock
- * but includes preemption by other work, its CPU time is exact on average but, on machines whose thread CPU
- * clock advances in scheduler ticks (this project's VMs: 0 or ~4 ms per call), useless per call. The shape
- * comes from the wall clock, the preempted tail goes, the mean is the CPU clock's.
+ * The histogram without the values above `factor` times its median: on an oversubscribed machine a short
+ * synchronous call timed by the wall clock sometimes includes the time the OS gave its core to someone else.
  */
-export function trimToMean(h: HistogramInput, targetMean: number): HistogramInput {
-  if (!(h.count > 0) || !(targetMean > 0) || h.sumUs / h.count <= targetMean) return h;
+export function cutAboveMedian(h: HistogramInput, factor: number): HistogramInput {
+  if (!(h.count > 0)) return h;
+  let seen = 0;
+  let median = h.maxUs;
+  for (let i = 0; i < h.buckets.length; i++) {
+    seen += h.buckets[i]!;
+    if (seen >= h.count / 2) {
+      median = Math.min(h.maxUs, Math.max(h.minUs, 2 ** ((i + 0.5) / 4)));
+      break;
+    }
+  }
+  const cut = median * factor;
   const buckets: number[] = [];
   let count = 0;
   let sum = 0;
   for (let i = 0; i < h.buckets.length; i++) {
-    const c = h.buckets[i]!;
     const lo = Math.max(i === 0 ? 0 : 2 ** (i / 4), h.minUs);
-    const hi = Math.max(lo, Math.min(2 ** ((i + 1) / 4), h.maxUs));
-    const mid = (lo + hi) / 2;
-    if (c > 0 && count > 0 && (sum + c * mid) / (count + c) > targetMean) {
-      // Keep the part of this bucket that brings the mean to the target: k values at mid.
-      const k = mid > targetMean ? Math.max(0, (targetMean * count - sum) / (mid - targetMean)) : c;
-      buckets.push(Math.min(c, k));
-      count += Math.min(c, k);
-      sum += Math.min(c, k) * mid;
-      return { scale: h.scale, count, sumUs: count * targetMean, minUs: h.minUs, maxUs: hi, buckets };
-    }
+    if (lo > cut) break;
+    const hi = Math.min(2 ** ((i + 1) / 4), h.maxUs, cut);
+    const c = h.buckets[i]!;
     buckets.push(c);
     count += c;
-    sum += c * mid;
+    sum += c * (lo + Math.max(lo, hi)) / 2;
   }
-  return { ...h, sumUs: h.count * targetMean };
+  if (count === h.count) return h;
+  return { scale: h.scale, count, sumUs: sum, minUs: h.minUs, maxUs: Math.min(h.maxUs, cut), buckets };
 }
 
 /** A histogram of values computed exactly (tests, synthetic profiles). */

@@ -140,7 +140,12 @@ function caseLabel(ir: ProgramIR, node: AbstractNodeIR, pattern: AbstractNodeIR[
 
 const key = (labels: readonly string[], error: string | null): string => `${labels.join('\u0001')}\u0002${error ?? ''}`;
 
-export function buildFlowModel(ir: ProgramIR, profile: { paths?: readonly PathCount[]; edges?: readonly EdgeCount[] }): FlowModel {
+/**
+ * `minPathShare`: paths taken by fewer than this share of a source's flows are dropped (0: none). A profile run
+ * from a cold start counts the first misses of every cache (a few flows costing milliseconds each) that a warm
+ * server never takes again; with the share at 0.001 they do not weigh on a steady-state prediction.
+ */
+export function buildFlowModel(ir: ProgramIR, profile: { paths?: readonly PathCount[]; edges?: readonly EdgeCount[] }, minPathShare = 0): FlowModel {
   const paths = new Map<string, FlowPath[]>();
   const profilePaths = profile.paths ?? [];
   const edges = profile.edges ?? [];
@@ -185,7 +190,10 @@ export function buildFlowModel(ir: ProgramIR, profile: { paths?: readonly PathCo
       const total = list.reduce((sum, fp) => sum + fp.probability, 0);
       for (const fp of list) fp.probability = total > 0 ? fp.probability / total : 0;
     }
-    const kept = list.filter((fp) => fp.probability > 0);
+    let kept = list.filter((fp) => fp.probability > 0 && fp.probability >= minPathShare);
+    if (kept.length === 0) kept = list.filter((fp) => fp.probability > 0);
+    const keptTotal = kept.reduce((sum, fp) => sum + fp.probability, 0);
+    for (const fp of kept) fp.probability /= keptTotal;
     paths.set(sourceName, kept);
   }
   return { ir, paths, basis, unmatched };

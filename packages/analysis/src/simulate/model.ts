@@ -4,7 +4,7 @@
  * (libuv's pool); the flows' paths with probabilities; the locks and which runtimes elide them.
  */
 import type { ProgramIR } from '@flux/compiler';
-import { Deterministic, Exponential, fromHistogram, trimToMean, type Distribution, type HistogramInput } from './distribution.ts';
+import { cutAboveMedian, Deterministic, Exponential, fromHistogram, type Distribution, type HistogramInput } from './distribution.ts';
 import { buildFlowModel, type FlowModel, type EdgeCount, type PathCount } from './flow-model.ts';
 import type { RuntimeName } from './runtime-costs.ts';
 
@@ -46,6 +46,12 @@ export interface ModelOptions {
   /** Force a node's classification (otherwise: asynchronous when its wait off-thread dominates its CPU). */
   readonly asyncNodes?: ReadonlySet<string>;
   readonly syncNodes?: ReadonlySet<string>;
+  /** Drop paths taken by fewer than this share of flows (cold-start misses); 0 keeps all. */
+  readonly minPathShare?: number;
+  /** Multiply every node's CPU on its thread (to make the nodes agree with the process's measured CPU). */
+  readonly cpuScale?: number;
+  /** Cut a synchronous part's values above this many times its median (preemption on a busy machine); 0 (the default) keeps them. */
+  readonly tailCut?: number;
   /** Service times as exponentials with the profile's means instead of the histograms (the 2006 model). */
   readonly exponential?: boolean;
 }
@@ -60,12 +66,12 @@ export interface SimModel {
   readonly notes: readonly string[];
 }
 
-/** A node whose wait off its thread exceeds both 20 us and its CPU time is taken as asynchronous. */
-const ASYNC_MIN_WAIT_US = 20;
+/** Without --implementation: a node whose wait after its synchronous part exceeds both 1 us and that part is taken as asynchronous. */
+const ASYNC_MIN_WAIT_US = 1;
 
 export function buildModel(ir: ProgramIR, profile: ProfileInput, options: ModelOptions = {}): SimModel {
   const notes: string[] = [];
-  const flows = buildFlowModel(ir, { paths: profile.paths, edges: profile.edges });
+  const flows = buildFlowModel(ir, { paths: profile.paths, edges: profile.edges }, options.minPathShare ?? 0);
   if (flows.unmatched > 0) notes.push(`${flows.unmatched} profiled flows took paths this program does not have (ignored)`);
   if (flows.basis !== 'paths') notes.push(`branch probabilities from ${flows.basis === 'edges' ? 'edge counts' : 'nothing (uniform)'}: the profile has no path counts`);
   const nodes = new Map<string, NodeModel>();
@@ -75,22 +81,26 @@ export function buildModel(ir: ProgramIR, profile: ProfileInput, options: ModelO
     const hist = profile.profile?.nodes?.[n.name];
     const totals = profile.nodes?.[n.name];
     const calls = totals?.calls ?? hist?.cpuUs.count ?? 0;
-    const cpuMean = hist && hist.cpuUs.count > 0 ? hist.cpuUs.sumUs / hist.cpuUs.count : totals && totals.calls > 0 ? (totals.cpuMs * 1000) / totals.calls : 0;
+    // The synchronous part (timed by the wall clock: the CPU clock here advances in scheduler ticks), and the
+    // time awaited after it (wall minus synchronous part), each from its histogram when the profile has one.
+    const tailCut = options.tailCut ?? 0;
+    const syncHist = hist && hist.cpuUs.count > 0 ? (tailCut > 0 ? cutAboveMedian(hist.cpuUs, tailCut) : hist.cpuUs) : undefined;
+    const cpuMean = syncHist ? syncHist.sumUs / syncHist.count : totals && totals.calls > 0 ? (totals.cpuMs * 1000) / totals.calls : 0;
     const wallMean = hist && hist.wallUs.count > 0 ? hist.wallUs.sumUs / hist.wallUs.count : totals && totals.calls > 0 ? (totals.wallMs * 1000) / totals.calls : 0;
     const waitHist = profile.profile?.asyncWaitUs?.[n.name];
     const waitMean = waitHist && waitHist.count > 0 ? waitHist.sumUs / waitHist.count : Math.max(0, wallMean - cpuMean);
     const async = options.asyncNodes?.has(n.name) ? true : options.syncNodes?.has(n.name) ? false : waitMean > ASYNC_MIN_WAIT_US && waitMean > cpuMean;
     let cpu: Distribution;
     let off: Distribution;
-    if (options.exponential || hist === undefined) {
+    if (options.exponential || syncHist === undefined) {
       cpu = cpuMean > 0 ? new Exponential(cpuMean) : new Deterministic(0);
       off = async && waitMean > 0 ? new Exponential(waitMean) : new Deterministic(0);
-      if (hist === undefined && calls > 0 && !options.exponential) notes.push(`${n.name}: no histogram in the profile (version 1?): exponential with the mean`);
+      if (syncHist === undefined && calls > 0 && !options.exponential) notes.push(`${n.name}: no histogram in the profile (version 1?): exponential with the mean`);
     } else {
-      // Synchronous: the wall clock's shape without its preempted tail, at the CPU clock's mean (trimToMean).
-      cpu = !async && hist.wallUs.count > 0 && cpuMean > 0 ? fromHistogram(trimToMean(hist.wallUs, cpuMean), cpuMean) : fromHistogram(hist.cpuUs, cpuMean);
+      cpu = fromHistogram(syncHist, cpuMean);
       off = async ? (waitHist && waitHist.count > 0 ? fromHistogram(waitHist) : waitMean > 0 ? new Exponential(waitMean) : new Deterministic(0)) : new Deterministic(0);
     }
+    if (options.cpuScale !== undefined && options.cpuScale !== 1) cpu = cpu.scaled(options.cpuScale);
     const factor = options.speedups?.get(n.name);
     if (factor !== undefined) {
       cpu = cpu.scaled(1 / factor);

@@ -20,7 +20,18 @@ export interface PredictOptions {
   readonly speedups?: ReadonlyMap<string, number>;
   /** Open arrivals at this rate (requests/s) instead of closed-loop connections. */
   readonly openRate?: number;
+  /** CPU per request outside the nodes; default: what `cpuPerRequestUs` leaves after the nodes. */
   readonly ioUs?: number;
+  /**
+   * The process's CPU per request, every thread (measured apart, e.g. from /proc over a run; default: the
+   * profile's processCpuUs per flow). The nodes' times are scaled down to it when they add up to more (wall
+   * clocks on a busy machine), and what they leave is the CPU outside the nodes.
+   */
+  readonly cpuPerRequestUs?: number;
+  readonly minPathShare?: number;
+  readonly tailCut?: number;
+  /** Every CPU burst takes this many times its CPU time: other work sharing the cores (see simulator.ts). */
+  readonly cpuStretch?: number;
   readonly clientCpuUs?: number;
   readonly costs?: RuntimeCosts;
   readonly measure?: number;
@@ -35,18 +46,30 @@ export interface Prediction {
   readonly compiled: CompiledRuntime;
   readonly events: number;
   readonly wallMs: number;
-  /** CPU per request outside the nodes used (given, or from the profile's process CPU). */
+  /** CPU per request outside the nodes used (given, or from the process's CPU). */
   readonly ioUs: number;
 }
 
 export function predict(options: PredictOptions): Prediction {
-  const model = buildModel(options.ir, options.profile, {
-    speedups: options.speedups,
+  const modelOptions = {
     exponential: options.exponential,
     asyncNodes: options.asyncNodes,
     syncNodes: options.syncNodes,
-  });
-  const ioUs = options.ioUs ?? ioUsFromProfile(options.profile, nodeUsPerRequest(model));
+    minPathShare: options.minPathShare,
+    tailCut: options.tailCut,
+  };
+  // Calibrate against the process's CPU without the virtual speedup, then apply it.
+  const plain = buildModel(options.ir, options.profile, modelOptions);
+  const nodeUs = nodeUsPerRequest(plain);
+  const total = options.cpuPerRequestUs ?? processCpuPerFlow(options.profile);
+  let ioUs = options.ioUs ?? 0;
+  let cpuScale = 1;
+  if (options.ioUs === undefined && total !== undefined) {
+    if (nodeUs > total && nodeUs > 0) cpuScale = total / nodeUs;
+    ioUs = Math.max(0, total - nodeUs);
+  }
+  const model = buildModel(options.ir, options.profile, { ...modelOptions, speedups: options.speedups, cpuScale });
+  if (cpuScale !== 1) (model.notes as string[]).push(`node times scaled by ${cpuScale.toFixed(2)} to the process's CPU per request (${total!.toFixed(1)} us)`);
   const compiled = compileRuntime(model, {
     runtime: options.runtime,
     cores: options.cores,
@@ -65,6 +88,7 @@ export function predict(options: PredictOptions): Prediction {
       openRate: options.openRate,
       seed: (options.seed ?? 1) + i * 7919,
       measure: options.measure,
+      cpuStretch: options.cpuStretch,
     });
     events += r.events;
     return r;
@@ -114,15 +138,11 @@ export async function classifyImplementation(moduleUrl: string): Promise<{ async
   return out;
 }
 
-/**
- * CPU per request outside the nodes, from a version 2 profile: the process's CPU over the profile's span per
- * flow, minus what the nodes account for (on their thread and on libuv's pool). 0 when the profile lacks it.
- */
-export function ioUsFromProfile(profile: ProfileInput, nodeUsPerRequest: number): number {
+/** A version 2 profile's process CPU per flow (every thread, over the profile's span), if it has it. */
+export function processCpuPerFlow(profile: ProfileInput): number | undefined {
   const cpu = profile.profile?.processCpuUs;
   const flows = profile.flows?.started ?? 0;
-  if (cpu === undefined || !(cpu > 0) || !(flows > 0)) return 0;
-  return Math.max(0, cpu / flows - nodeUsPerRequest);
+  return cpu !== undefined && cpu > 0 && flows > 0 ? cpu / flows : undefined;
 }
 
 export function loadProfile(file: string): ProfileInput {

@@ -23,7 +23,10 @@ export interface RuntimeCosts {
   threadWorkerUs: number;
   /** `thread`: starting a worker (25 ms wall, some 35 ms of CPU with the compile cache). */
   threadStartUs: number;
-  /** `thread`: most workers alive; the default growth rule kept the web server at 8-15 under wrk. */
+  /**
+   * `thread`: most workers alive; 0 = `threads` (one per core), what the runtime starts without waiting: it
+   * grows past them only while the cores have half a core idle (at 8-15 under wrk on a quiet machine).
+   */
   threadMaxWorkers: number;
   /** libuv's pool threads (UV_THREADPOOL_SIZE, one pool per process). */
   uvThreads: number;
@@ -37,7 +40,7 @@ export const DEFAULT_COSTS: RuntimeCosts = {
   threadMainUs: 35,
   threadWorkerUs: 38,
   threadStartUs: 35000,
-  threadMaxWorkers: 12,
+  threadMaxWorkers: 0,
   uvThreads: 4,
 };
 

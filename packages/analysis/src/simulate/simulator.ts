@@ -85,6 +85,11 @@ export interface SimulationOptions {
   /** Completions to discard before measuring, and to measure. */
   readonly warmup?: number;
   readonly measure?: number;
+  /**
+   * Other work on the machine: every CPU burst takes this many times its CPU time (1 + other runnable threads
+   * per core, the share the kernel's fair scheduler leaves). 1 = the machine to itself.
+   */
+  readonly cpuStretch?: number;
   /** Stop measuring after this much simulated time even if fewer completions (µs). */
   readonly maxSimUs?: number;
 }
@@ -110,6 +115,8 @@ export function simulate(options: SimulationOptions): SimulationResult {
   const rng = new Prng(options.seed);
   const queue = new EventQueue<unknown>();
   const costs = compiled.costs;
+  const stretch = options.cpuStretch ?? 1;
+  if (!(stretch >= 1)) throw new Error('cpuStretch must be at least 1');
   let now = 0;
   let events = 0;
 
@@ -150,8 +157,9 @@ export function simulate(options: SimulationOptions): SimulationResult {
     const req = t.takeReady();
     t.current = req;
     if (t.pool) {
-      t.busyUs += req.poolWork;
-      schedule(now + req.poolWork, EV_CPU_DONE, t);
+      const d = req.poolWork * stretch;
+      t.busyUs += d;
+      schedule(now + d, EV_CPU_DONE, t);
     } else step(req, t);
   };
 
@@ -184,6 +192,7 @@ export function simulate(options: SimulationOptions): SimulationResult {
     kick(t);
   };
 
+  // A request reaches its connection's thread at once when that thread is busy, after a wake-up when asleep.
   const threadOf = (req: Req, sel: number): SimThread => (sel === SEL_HOME ? req.home : sel === SEL_WORKER ? req.worker! : client);
 
   const chooseWorker = (req: Req): SimThread | null => {
@@ -336,13 +345,13 @@ export function simulate(options: SimulationOptions): SimulationResult {
         case OP_CPU: {
           const target = threadOf(req, ins.sel);
           if (t === target) {
-            const d = (ins.dist as Distribution).sample(rng);
+            const d = (ins.dist as Distribution).sample(rng) * stretch;
             t.busyUs += d;
             schedule(now + d, EV_CPU_DONE, t);
             return;
           }
           if (t !== null) leave(t);
-          post(target, req, false);
+          post(target, req, req.pc === 1 && ins.sel === SEL_HOME);
           return;
         }
         case OP_NET:
