@@ -32,7 +32,7 @@ function snapshot(options: {
   flows: number;
   processCpuUs?: number;
   nodes: Record<string, { calls: number; cpuUs: number; wallUs?: number }>;
-  locks?: Record<string, { mode: 'exclusive' | 'shared' | 'mixed'; acquisitions: number; holdUs: number; waitUs?: number }>;
+  locks?: Record<string, { mode: 'exclusive' | 'shared' | 'mixed'; acquisitions: number; holdUs: number; waitUs?: number; exclusive?: number }>;
   paths?: { nodes: string[]; count: number; meanMs: number }[];
 }): StatsSnapshot {
   const profile = emptyProfile(1);
@@ -48,7 +48,16 @@ function snapshot(options: {
     profile.nodes[name] = { cpuUs: hist(Array(20).fill(n.cpuUs)), wallUs: hist(Array(20).fill(wall)) };
   }
   for (const [name, l] of Object.entries(options.locks ?? {})) {
-    profile.locks[name] = { mode: l.mode, acquisitions: l.acquisitions, contended: 0, waitUs: hist(Array(20).fill(l.waitUs ?? 0)), holdUs: hist(Array(20).fill(l.holdUs)) };
+    const holds = hist(Array(20).fill(l.holdUs));
+    profile.locks[name] = {
+      mode: l.mode,
+      acquisitions: l.acquisitions,
+      contended: 0,
+      waitUs: hist(Array(20).fill(l.waitUs ?? 0)),
+      holdUs: holds,
+      exclusiveAcquisitions: l.mode === 'exclusive' ? l.acquisitions : l.mode === 'mixed' ? (l.exclusive ?? 0) : 0,
+      exclusiveHoldUs: l.mode === 'shared' ? hist([]) : holds,
+    };
   }
   return {
     version: 2,
@@ -99,6 +108,20 @@ describe('flux profile on a real run of the web server', () => {
     assert.match(picture, /^<svg /);
     assert.match(picture, /SendCached/);
     assert.match(picture, /% CPU/);
+  });
+
+  it('reads the workers run: the cache lock taken both ways, its exclusive holds kept apart', () => {
+    const s = readSnapshotFile(fileURLToPath(new URL('./profile-fixture/web-workers.stats.json', import.meta.url)));
+    assert.equal(s.runtime, 'workers');
+    const a = analyze(s);
+    const cache = a.locks.find((l) => l.name === 'cache');
+    assert.ok(cache !== undefined, 'workers keeps the cache lock (no elision across threads)');
+    assert.equal(cache.mode, 'mixed');
+    assert.ok(cache.exclusiveShare > 0 && cache.exclusiveShare < 0.5, 'mostly reads (hits), a few writes (misses)');
+    assert.ok(cache.exclusiveHoldPerFlowUs < cache.holdPerFlowUs);
+    const v = verdictOf(a);
+    assert.equal(v.binding?.parallelism, 2);
+    assert.ok(v.bounds.some((b) => b.kind === 'lock' && b.name === 'cache'));
   });
 
   it('prints JSON with --json', async () => {
@@ -169,6 +192,23 @@ describe('verdict', () => {
     assert.match(v.lines[0]!, /Lock table limits throughput: at most 5,000 flows\/s/);
     // Halving the hold moves the bound to 10,000.
     assert.ok(Math.abs(v.halvedDominantFlowsPerSecond! - 10_000) < 1e-6);
+  });
+
+  it('counts only the exclusive holds of a lock taken both ways', () => {
+    const s = snapshot({
+      runtime: 'workers',
+      cores: 2,
+      threads: 2,
+      flows: 1000,
+      nodes: { Work: { calls: 1000, cpuUs: 10 } },
+      // 1000 holds of 100 µs a flow would bind at 10,000 flows/s; only 10 are exclusive: 1 µs a flow.
+      locks: { cache: { mode: 'mixed', acquisitions: 1000, exclusive: 10, holdUs: 100 } },
+    });
+    const v = verdictOf(analyze(s));
+    assert.equal(v.binding?.kind, 'cpu');
+    const lock = v.bounds.find((b) => b.name === 'cache')!;
+    assert.ok(Math.abs(lock.flowsPerSecond - 1e6) < 1e-3);
+    assert.match(lock.note ?? '', /exclusive holds only: 1\.0% of its acquisitions/);
   });
 
   it('has nothing to judge without completed flows', () => {

@@ -48,6 +48,9 @@ export interface LockRow {
   hold: Spread;
   /** Hold time per completed flow, µs (acquisitions per flow x mean hold). */
   holdPerFlowUs: number;
+  /** Exclusive acquisitions per flow x their mean hold: the serial part (all of it for an exclusive lock). */
+  exclusiveHoldPerFlowUs: number;
+  exclusiveShare: number;
   /** Total wait per completed flow, µs, and its share of all lock wait. */
   waitPerFlowUs: number;
   waitShare: number;
@@ -147,6 +150,9 @@ export function analyze(s: StatsSnapshot): Analysis {
   const locks: LockRow[] = Object.entries(p.locks).map(([name, l]) => {
     const hold = spread(l.holdUs);
     const wait = spread(l.waitUs);
+    // Snapshots from before exclusive holds were kept apart: an exclusive lock's holds are all exclusive.
+    const exclusiveCount = l.exclusiveAcquisitions ?? (l.mode === 'exclusive' ? l.acquisitions : 0);
+    const exclusiveHold = l.exclusiveHoldUs !== undefined && l.exclusiveHoldUs.count > 0 ? spread(l.exclusiveHoldUs) : l.mode === 'exclusive' ? hold : spread(undefined);
     return {
       name,
       mode: l.mode,
@@ -155,6 +161,8 @@ export function analyze(s: StatsSnapshot): Analysis {
       wait,
       hold,
       holdPerFlowUs: perFlow(l.acquisitions * hold.meanUs),
+      exclusiveHoldPerFlowUs: perFlow(exclusiveCount * exclusiveHold.meanUs),
+      exclusiveShare: l.acquisitions > 0 ? exclusiveCount / l.acquisitions : 0,
       waitPerFlowUs: perFlow(l.acquisitions * wait.meanUs),
       waitShare: 0,
     };

@@ -76,6 +76,7 @@ export function validateSnapshot(json: unknown, file = 'the snapshot'): StatsSna
     if (l['mode'] !== 'exclusive' && l['mode'] !== 'shared' && l['mode'] !== 'mixed') fail(`profile.locks.${name}.mode must be exclusive, shared or mixed`);
     checkHistogram(l['waitUs'], `profile.locks.${name}.waitUs`, fail);
     checkHistogram(l['holdUs'], `profile.locks.${name}.holdUs`, fail);
+    if (l['exclusiveHoldUs'] !== undefined) checkHistogram(l['exclusiveHoldUs'], `profile.locks.${name}.exclusiveHoldUs`, fail);
   }
   if (profile['asyncWaitUs'] !== undefined) {
     if (!isObject(profile['asyncWaitUs'])) fail('profile.asyncWaitUs must be an object');

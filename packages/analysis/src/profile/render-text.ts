@@ -80,8 +80,19 @@ export function renderText(a: Analysis, v: Verdict, options: RenderOptions): str
     out.push(
       indent(
         table(
-          ['lock', 'mode', 'taken', 'waited', 'wait', 'hold', 'hold/flow', 'wait share'],
-          a.locks.map((l) => [l.name, l.mode, count(l.acquisitions), pct(l.contendedShare), spreadText(l.wait), spreadText(l.hold), us(l.holdPerFlowUs), pct(l.waitShare)]),
+          ['lock', 'mode', 'taken', 'exclusive', 'waited', 'wait', 'hold', 'hold/flow', 'exclusive hold/flow', 'wait share'],
+          a.locks.map((l) => [
+            l.name,
+            l.mode,
+            count(l.acquisitions),
+            pct(l.exclusiveShare),
+            pct(l.contendedShare),
+            spreadText(l.wait),
+            spreadText(l.hold),
+            us(l.holdPerFlowUs),
+            us(l.exclusiveHoldPerFlowUs),
+            pct(l.waitShare),
+          ]),
         ),
       ),
     );

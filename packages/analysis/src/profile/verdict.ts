@@ -3,8 +3,8 @@
  * with demand D per flow at a resource that can serve P flows at once, throughput <= P / D. Two kinds here:
  *
  *   CPU    throughput <= P / (CPU per flow), P the cores the runtime can use (event: 1 thread);
- *   lock   throughput <= 1 / (hold per flow) for a lock taken exclusively (mixed: every hold counted as
- *          exclusive, so that bound is the tightest it could be).
+ *   lock   throughput <= 1 / (exclusive hold per flow): exclusive (write) holds exclude each other, shared ones
+ *          do not, so only the exclusive acquisitions of a lock serialise flows.
  *
  * The smallest bound binds; its largest contributor (a node, or the runtime's own work outside nodes) is what
  * to make faster, and the ratio to the next bound is how far that helps before something else binds.
@@ -81,8 +81,8 @@ export function boundsOf(a: Analysis, scale: (name: string) => number = () => 1)
     bounds.push({ kind: 'cpu', name: 'CPU', flowsPerSecond: (p * 1e6) / demand, demandUs: demand, parallelism: p, contributors, note });
   }
   for (const l of a.locks) {
-    if (l.mode === 'shared' || l.holdPerFlowUs <= 0) continue;
-    const hold = l.holdPerFlowUs * scale(`lock ${l.name}`);
+    if (l.exclusiveHoldPerFlowUs <= 0) continue;
+    const hold = l.exclusiveHoldPerFlowUs * scale(`lock ${l.name}`);
     bounds.push({
       kind: 'lock',
       name: l.name,
@@ -90,7 +90,7 @@ export function boundsOf(a: Analysis, scale: (name: string) => number = () => 1)
       demandUs: hold,
       parallelism: 1,
       contributors: [{ name: `lock ${l.name}`, us: hold, share: 1 }],
-      note: l.mode === 'mixed' ? 'taken shared and exclusive: every hold counted as exclusive' : null,
+      note: l.mode === 'mixed' ? `exclusive holds only: ${pct(l.exclusiveShare)} of its acquisitions` : null,
     });
   }
   return bounds.sort((x, y) => x.flowsPerSecond - y.flowsPerSecond);
@@ -128,7 +128,7 @@ export function verdictOf(a: Analysis): Verdict {
     );
   } else {
     lines.push(
-      `Lock ${binding.name} limits throughput: at most ${rate(binding.flowsPerSecond)} flows/s, since each flow holds it ${us(binding.demandUs)} and no two flows hold it at once${binding.note === null ? '' : ` (${binding.note})`}.`,
+      `Lock ${binding.name} limits throughput: at most ${rate(binding.flowsPerSecond)} flows/s, since each flow holds it exclusively ${us(binding.demandUs)} and no two flows can${binding.note === null ? '' : ` (${binding.note})`}.`,
     );
   }
   if (dominant !== null && binding.kind === 'cpu') {

@@ -183,11 +183,11 @@ function release(flow: Flow, uses: readonly LockUseIR[]): void {
   if (lockedAt === null) return;
   const now = flow.clock.now();
   for (let i = 0; i < uses.length; i++) {
-    const lock = uses[i]!.lock;
-    const at = lockedAt[lock]!;
+    const use = uses[i]!;
+    const at = lockedAt[use.lock]!;
     if (at < 0) continue;
-    flow.stats.lockHeld(lock, now - at);
-    lockedAt[lock] = -1;
+    flow.stats.lockHeld(use.lock, now - at, use.mode === 'write');
+    lockedAt[use.lock] = -1;
   }
 }
 

@@ -93,10 +93,12 @@ export class StatsRecorder {
   readonly sourceGapHist: (LogHistogram | null)[];
   readonly lockAcquisitions: Float64Array;
   readonly lockContended: Float64Array;
+  readonly lockExclusive: Float64Array;
   /** Per lock: bit 1 = taken shared (read), bit 2 = taken exclusive (write). */
   readonly lockModes: Uint8Array;
   readonly lockWaitHist: (LogHistogram | null)[];
   readonly lockHoldHist: (LogHistogram | null)[];
+  readonly lockExclusiveHoldHist: (LogHistogram | null)[];
   readonly flowHist = new LogHistogram();
   /** Threaded runtimes only (null elsewhere): submit to start, and one thread crossing. */
   queueWaitHist: LogHistogram | null = null;
@@ -147,9 +149,11 @@ export class StatsRecorder {
     const locks = plan.locks.length;
     this.lockAcquisitions = new Float64Array(locks);
     this.lockContended = new Float64Array(locks);
+    this.lockExclusive = new Float64Array(locks);
     this.lockModes = new Uint8Array(locks);
     this.lockWaitHist = new Array<LogHistogram | null>(locks).fill(null);
     this.lockHoldHist = new Array<LogHistogram | null>(locks).fill(null);
+    this.lockExclusiveHoldHist = new Array<LogHistogram | null>(locks).fill(null);
     this.openConnections = openConnections;
     this.lastOpen = this.maxOpen = this.openConnections();
     this.lastOpenAt = this.startedMono;
@@ -200,7 +204,10 @@ export class StatsRecorder {
       const u = uses[i]!;
       this.lockAcquisitions[u.lock]!++;
       if (contended) this.lockContended[u.lock]!++;
-      this.lockModes[u.lock]! |= u.mode === 'write' ? 2 : 1;
+      if (u.mode === 'write') {
+        this.lockModes[u.lock]! |= 2;
+        this.lockExclusive[u.lock]!++;
+      } else this.lockModes[u.lock]! |= 1;
     }
   }
 
@@ -209,9 +216,10 @@ export class StatsRecorder {
     for (let i = 0; i < uses.length; i++) (this.lockWaitHist[uses[i]!.lock] ??= new LogHistogram()).record(waitMs * 1000);
   }
 
-  /** A timed flow held lock `lock` for `holdMs`. */
-  lockHeld(lock: number, holdMs: number): void {
+  /** A timed flow held lock `lock` for `holdMs`, exclusively or not. */
+  lockHeld(lock: number, holdMs: number, exclusive: boolean): void {
     (this.lockHoldHist[lock] ??= new LogHistogram()).record(holdMs * 1000);
+    if (exclusive) (this.lockExclusiveHoldHist[lock] ??= new LogHistogram()).record(holdMs * 1000);
   }
 
   /** Threaded runtimes: a flow waited `us` between its submission and a worker starting it. */
@@ -333,6 +341,8 @@ export class StatsRecorder {
         contended: this.lockContended[i]!,
         waitUs: json(this.lockWaitHist[i]!),
         holdUs: json(this.lockHoldHist[i]!),
+        exclusiveAcquisitions: this.lockExclusive[i]!,
+        exclusiveHoldUs: json(this.lockExclusiveHoldHist[i]!),
       };
     });
     this.sampleConnections(now);

@@ -88,6 +88,12 @@ export interface LockProfile {
   waitUs: HistogramJson;
   /** From holding the lock to releasing it, sampled acquisitions. */
   holdUs: HistogramJson;
+  /**
+   * The exclusive (write) acquisitions among them (exact) and their holds: only these exclude each other, so
+   * they are what serialises flows when the lock is `mixed`.
+   */
+  exclusiveAcquisitions: number;
+  exclusiveHoldUs: HistogramJson;
 }
 
 export interface ConnectionProfile {
@@ -212,6 +218,8 @@ export function mergeProfiles(profiles: readonly ProfileStats[]): ProfileStats {
       contended: list.reduce((a, l) => a + l.contended, 0),
       waitUs: mergeHistograms(list.map((l) => l.waitUs)),
       holdUs: mergeHistograms(list.map((l) => l.holdUs)),
+      exclusiveAcquisitions: list.reduce((a, l) => a + (l.exclusiveAcquisitions ?? 0), 0),
+      exclusiveHoldUs: mergeHistograms(list.map((l) => l.exclusiveHoldUs)),
     };
   }
   if (asyncWait.size > 0) {

@@ -56,10 +56,12 @@ describe('profile', () => {
       .concrete('S', 0, 1)
       .concrete('Read', 1, 1, { locks: [['table', 'read']] })
       .concrete('Write', 1, 1, { locks: [['table', 'write']] })
+      .concrete('T', 0, 1)
       .source('S', 'Read')
+      .source('T', 'Write')
       .build(),
     {
-      sources: { S: () => {} },
+      sources: { S: () => {}, T: () => {} },
       nodes: { Read: async (v: unknown) => [v], Write: (v: unknown) => [v] },
     },
     { elideSyncLocks: false },
@@ -96,6 +98,8 @@ describe('profile', () => {
     assert.equal(lock.waitUs.maxUs, 0, 'uncontended: no wait');
     assert.equal(lock.holdUs.count, 4);
     assert.ok(lock.holdUs.minUs >= 1000, 'held across the call: at least one fake ms');
+    assert.equal(lock.exclusiveAcquisitions, 0);
+    assert.equal(lock.exclusiveHoldUs.count, 0);
     assert.equal(p.connections.maxOpen, 3);
     assert.ok(Math.abs(p.connections.meanOpen - 3) < 0.01, `${p.connections.meanOpen}`);
     assert.deepEqual(JSON.parse(JSON.stringify(s)), s, 'plain JSON');
@@ -120,6 +124,21 @@ describe('profile', () => {
     assert.ok(lock.waitUs.minUs > 0);
   });
 
+  it('keeps exclusive holds apart when a lock is taken both ways', async () => {
+    let t = 0;
+    const clock = { now: () => t++, cpu: () => 0 };
+    const stats = new StatsRecorder(lockedPlan, { timingSampleEvery: 1 }, () => 0);
+    const interp = new Interpreter(lockedPlan, { locks: new EventLockManager(lockedPlan.locks), stats, clock, reportError: () => {} });
+    for (let i = 0; i < 3; i++) await interp.run(0, [i]);
+    for (let i = 0; i < 2; i++) await interp.run(1, [i]);
+    const lock = stats.snapshot('event').profile.locks['table']!;
+    assert.equal(lock.mode, 'mixed');
+    assert.equal(lock.acquisitions, 5);
+    assert.equal(lock.exclusiveAcquisitions, 2);
+    assert.equal(lock.holdUs.count, 5);
+    assert.equal(lock.exclusiveHoldUs.count, 2);
+  });
+
   it('merges profiles: histograms summed, span covering all, modes combined', () => {
     const a = runFlows(1, 3);
     const b = runFlows(1, 5);
@@ -132,7 +151,7 @@ describe('profile', () => {
     assert.equal(m.profile.threads, 2);
     assert.equal(m.profile.startedAt, a.profile.startedAt);
     assert.ok(m.profile.durationMs >= 1000 + b.profile.durationMs - 1e-3);
-    const lockA = { mode: 'shared' as const, acquisitions: 1, contended: 0, waitUs: a.profile.flowUs, holdUs: a.profile.flowUs };
+    const lockA = { mode: 'shared' as const, acquisitions: 1, contended: 0, waitUs: a.profile.flowUs, holdUs: a.profile.flowUs, exclusiveAcquisitions: 0, exclusiveHoldUs: a.profile.flowUs };
     a.profile.locks['L'] = lockA;
     b.profile.locks['L'] = { ...lockA, mode: 'exclusive' };
     assert.equal(mergeSnapshots([a, b]).profile.locks['L']!.mode, 'mixed');
