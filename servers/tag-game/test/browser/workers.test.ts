@@ -1,0 +1,6 @@
+/** The browser client in headless Chromium under `workers` (test/helpers/browser.ts); skips where no Chromium is installed. */
+
+import { RUNTIMES } from '../helpers/runtimes.ts';
+import { browserSuite } from '../helpers/browser.ts';
+
+if (RUNTIMES.includes('workers')) browserSuite('workers');
