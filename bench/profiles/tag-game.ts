@@ -11,6 +11,7 @@
  * bots' CPU, players dropped, and "held": 20 Hz kept with p99 <= 50 ms with every player in.
  */
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { BenchError, benchCodes } from '../src/errors.ts';
 import { REPO_DIR } from '../src/paths.ts';
@@ -190,6 +191,7 @@ async function runBots(context: ScenarioRunContext, settings: TagGameSettings, s
         botCpu: m.botCores,
         botMaxCpu: m.busiestProcessCores,
         inputRate,
+        loadAverage: loadavg()[0],
         dropped: m.dropped,
         held: held(context.level, m.bots, m.tickRate, m.delayP99Ms, settings.tickHz) ? 1 : 0,
       },
@@ -219,6 +221,8 @@ export const tagGameProfile: ScenarioProfile = {
     { name: 'botCpu', label: 'bots CPU', format: 'percent', better: 'lower' },
     { name: 'botMaxCpu', label: 'busiest bot proc', format: 'percent', better: 'lower' },
     { name: 'inputRate', label: 'inputs/s a bot', format: 'number', better: 'higher' },
+    // The machine's, not the server's: on a shared machine it says how much the other figures are worth.
+    { name: 'loadAverage', label: 'load avg', format: 'number', better: 'lower' },
     { name: 'dropped', label: 'dropped', format: 'rate', better: 'lower' },
     { name: 'held', label: 'held runs', format: 'flag', better: 'higher' },
   ],
