@@ -82,8 +82,9 @@ export function parseModes(raw: string | undefined): Mode[] {
 
 /**
  * The arena: `auto` keeps the default arena's 3:2 shape and gives every player AREA_PER_PLAYER units squared at
- * the largest player count (never smaller than the default), so that interest management sees a crowd of about
- * the same size at every count instead of the whole arena; or `<w>x<h>`.
+ * `largestPlayers` (never smaller than the default), so that interest management sees a crowd of a few dozen
+ * rather than the whole arena; or `<w>x<h>`. prepare passes 5,000 or the largest count if larger, so runs of
+ * different counts share one arena and stay comparable.
  */
 export function parseArena(raw: string | undefined, largestPlayers: number): { w: number; h: number } {
   const value = raw ?? 'auto';
@@ -235,7 +236,7 @@ export const tagGameProfile: ScenarioProfile = {
   },
   options: [
     { flags: '--interest <mode>', description: 'off (full snapshots), on (interest management), or both: each server runs once per mode', defaultValue: 'both' },
-    { flags: '--arena <size>', description: 'auto (sized for the largest player count) or <w>x<h> arena units; the same for every target', defaultValue: 'auto' },
+    { flags: '--arena <size>', description: 'auto (sized for 5,000 players, or the largest count if larger: the same arena whichever counts a run measures) or <w>x<h> arena units; the same for every target', defaultValue: 'auto' },
     { flags: '--bots-per-process <n>', description: 'bots a bot process runs at most', defaultValue: '500' },
     { flags: '--ramp <players/s>', description: 'how fast the players join (over every bot process)', defaultValue: '500' },
     { flags: '--input-hz <n>', description: 'inputs a second per bot', defaultValue: '20' },
