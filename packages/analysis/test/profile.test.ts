@@ -31,6 +31,7 @@ function snapshot(options: {
   threads?: number;
   flows: number;
   processCpuUs?: number;
+  mainThreadCpuUs?: number;
   nodes: Record<string, { calls: number; cpuUs: number; wallUs?: number }>;
   locks?: Record<string, { mode: 'exclusive' | 'shared' | 'mixed'; acquisitions: number; holdUs: number; waitUs?: number; exclusive?: number }>;
   paths?: { nodes: string[]; count: number; meanMs: number }[];
@@ -41,6 +42,7 @@ function snapshot(options: {
   profile.durationMs = 1000;
   profile.startedAt = 1;
   profile.processCpuUs = options.processCpuUs ?? 0;
+  profile.mainThreadCpuUs = options.mainThreadCpuUs ?? 0;
   const nodes: StatsSnapshot['nodes'] = {};
   for (const [name, n] of Object.entries(options.nodes)) {
     const wall = n.wallUs ?? n.cpuUs;
@@ -163,6 +165,24 @@ describe('verdict', () => {
     // Render at half: 40 µs a flow.
     assert.ok(Math.abs(v.halvedDominantFlowsPerSecond! - 1e6 / 40) < 1e-3);
     assert.equal(v.headroom, null, 'no other bound');
+  });
+
+  it('under event, takes the main thread\'s CPU as the demand (libuv\'s pool works beside it)', () => {
+    const s = snapshot({ flows: 1000, processCpuUs: 1000 * 80, mainThreadCpuUs: 1000 * 50, nodes: { Work: { calls: 1000, cpuUs: 20 } } });
+    const v = verdictOf(analyze(s));
+    assert.ok(Math.abs(v.binding!.demandUs - 50) < 1e-6);
+    assert.equal(v.dominant?.name, RUNTIME);
+  });
+
+  it('bounds threadpool by its main thread when that is the serial part', () => {
+    const s = snapshot({ runtime: 'threadpool', cores: 2, threads: 2, flows: 1000, processCpuUs: 1000 * 60, mainThreadCpuUs: 1000 * 40, nodes: { Work: { calls: 1000, cpuUs: 20 } } });
+    const v = verdictOf(analyze(s));
+    // CPU: 2 cores / 60 µs = 33,333; main thread: 1 / 40 µs = 25,000.
+    assert.equal(v.binding?.kind, 'main');
+    assert.ok(Math.abs(v.binding!.flowsPerSecond - 25_000) < 1e-6);
+    assert.match(v.lines[0]!, /The main thread limits throughput: at most 25,000 flows\/s/);
+    assert.equal(v.bounds[1]?.kind, 'cpu');
+    assert.ok(Math.abs(v.headroom! - (2e6 / 60) / (1e6 / 40)) < 1e-9, 'CPU would allow a third more');
   });
 
   it('uses every core the runtime can use', () => {

@@ -85,6 +85,8 @@ export interface Analysis {
   /** CPU per completed flow: all nodes, and the whole process (0 when the snapshot lacks it). */
   nodeCpuPerFlowUs: number;
   processCpuPerFlowUs: number;
+  /** The main thread's CPU per flow (0 when the snapshot lacks it). */
+  mainThreadCpuPerFlowUs: number;
   /** Synchronous time of all nodes per flow (wall clock); above the process's CPU the machine was oversubscribed. */
   nodeSyncPerFlowUs: number;
   /** Nodes never called. */
@@ -197,6 +199,7 @@ export function analyze(s: StatsSnapshot): Analysis {
     hotPaths: rankPaths(s),
     nodeCpuPerFlowUs: nodeCpu,
     processCpuPerFlowUs,
+    mainThreadCpuPerFlowUs: perFlow(p.mainThreadCpuUs ?? 0),
     nodeSyncPerFlowUs,
     idle,
     warnings,

@@ -34,7 +34,7 @@ export function renderText(a: Analysis, v: Verdict, options: RenderOptions): str
         table(
           ['bound', 'flows/s at most', 'demand/flow', 'serves at once', 'largest part'],
           v.bounds.map((b) => [
-            b.kind === 'cpu' ? 'CPU' : `lock ${b.name}`,
+            b.kind === 'lock' ? `lock ${b.name}` : b.name,
             rate(b.flowsPerSecond),
             us(b.demandUs),
             String(b.parallelism),
@@ -69,7 +69,7 @@ export function renderText(a: Analysis, v: Verdict, options: RenderOptions): str
   if (a.idle.length > 0) out.push(`  Not called: ${a.idle.join(', ')}.`);
   if (a.processCpuPerFlowUs > 0) {
     out.push(
-      `  CPU per flow: ${us(a.nodeCpuPerFlowUs)} in nodes, ${us(a.processCpuPerFlowUs)} for the whole process (${pct(a.processCpuPerFlowUs > 0 ? 1 - a.nodeCpuPerFlowUs / a.processCpuPerFlowUs : 0)} outside nodes: sources, parsing, io, dispatch, GC).`,
+      `  CPU per flow: ${us(a.nodeCpuPerFlowUs)} in nodes, ${us(a.mainThreadCpuPerFlowUs)} on the main thread, ${us(a.processCpuPerFlowUs)} for the whole process (every thread, GC and libuv's pool included).`,
     );
   }
 

@@ -2,7 +2,10 @@
  * The verdict: which resource limits throughput, and by how much. Operational bounds (Denning and Buzen):
  * with demand D per flow at a resource that can serve P flows at once, throughput <= P / D. Two kinds here:
  *
- *   CPU    throughput <= P / (CPU per flow), P the cores the runtime can use (event: 1 thread);
+ *   CPU    throughput <= P / (CPU per flow), P the cores the runtime can use; under event the one thread is
+ *          the main thread, whose own CPU is the demand (libuv's pool works beside it);
+ *   main   threadpool / thread: throughput <= 1 / (main thread CPU per flow), the sources, parsing and io
+ *          that every flow needs from the one main thread;
  *   lock   throughput <= 1 / (exclusive hold per flow): exclusive (write) holds exclude each other, shared ones
  *          do not, so only the exclusive acquisitions of a lock serialise flows.
  *
@@ -20,8 +23,8 @@ export interface Contributor {
 }
 
 export interface Bound {
-  kind: 'cpu' | 'lock';
-  /** `CPU`, or the lock's name. */
+  kind: 'cpu' | 'main' | 'lock';
+  /** `CPU`, `main thread`, or the lock's name. */
   name: string;
   /** The most flows per second this resource allows. */
   flowsPerSecond: number;
@@ -71,14 +74,31 @@ export function boundsOf(a: Analysis, scale: (name: string) => number = () => 1)
   const { p, why } = cpuParallelism(a);
   const contributors: Contributor[] = a.nodes.filter((n) => n.cpuPerFlowUs > 0).map((n) => ({ name: n.name, us: n.cpuPerFlowUs * scale(n.name), share: 0 }));
   let note: string | null = why;
-  const outside = a.processCpuPerFlowUs - a.nodeCpuPerFlowUs;
-  if (a.processCpuPerFlowUs > 0 && outside > 0) contributors.push({ name: RUNTIME, us: outside * scale(RUNTIME), share: 0 });
-  else if (a.processCpuPerFlowUs <= 0) note += '; node CPU only (the snapshot has no process CPU), so the bound is loose';
+  // Under event the main thread runs every flow: its own CPU is the demand; libuv's pool adds to the process's.
+  const eventMain = a.runtime === 'event' && a.mainThreadCpuPerFlowUs > 0;
+  const total = eventMain ? a.mainThreadCpuPerFlowUs : a.processCpuPerFlowUs;
+  const outside = total - a.nodeCpuPerFlowUs;
+  if (total > 0 && outside > 0) contributors.push({ name: RUNTIME, us: outside * scale(RUNTIME), share: 0 });
+  else if (total <= 0) note += '; node CPU only (the snapshot has no process CPU), so the bound is loose';
+  if (eventMain) note += ', main thread CPU';
   const demand = contributors.reduce((x, c) => x + c.us, 0);
   if (demand > 0) {
     for (const c of contributors) c.share = c.us / demand;
     contributors.sort((x, y) => y.us - x.us || x.name.localeCompare(y.name));
     bounds.push({ kind: 'cpu', name: 'CPU', flowsPerSecond: (p * 1e6) / demand, demandUs: demand, parallelism: p, contributors, note });
+  }
+  if ((a.runtime === 'threadpool' || a.runtime === 'thread') && a.mainThreadCpuPerFlowUs > 0) {
+    // The main thread runs no node here: all of its CPU is the runtime's shared work.
+    const demand = a.mainThreadCpuPerFlowUs * scale(MAIN);
+    bounds.push({
+      kind: 'main',
+      name: 'main thread',
+      flowsPerSecond: 1e6 / demand,
+      demandUs: demand,
+      parallelism: 1,
+      contributors: [{ name: MAIN, us: demand, share: 1 }],
+      note: 'one thread runs the sources, parsing and io of every flow',
+    });
   }
   for (const l of a.locks) {
     if (l.exclusiveHoldPerFlowUs <= 0) continue;
@@ -98,6 +118,8 @@ export function boundsOf(a: Analysis, scale: (name: string) => number = () => 1)
 
 /** The name of the runtime's own CPU (sources, parsing, io, dispatch) as a contributor. */
 export const RUNTIME = '(runtime, outside nodes)';
+/** The main thread's work under threadpool / thread, as a contributor. */
+export const MAIN = '(main thread: sources, parsing, io)';
 
 export function verdictOf(a: Analysis): Verdict {
   const bounds = boundsOf(a);
@@ -126,6 +148,10 @@ export function verdictOf(a: Analysis): Verdict {
     lines.push(
       `CPU limits throughput: at most ${rate(binding.flowsPerSecond)} flows/s at ${us(binding.demandUs)} of CPU per flow on ${binding.parallelism} core${binding.parallelism === 1 ? '' : 's'} (${binding.note}).`,
     );
+  } else if (binding.kind === 'main') {
+    lines.push(
+      `The main thread limits throughput: at most ${rate(binding.flowsPerSecond)} flows/s at ${us(binding.demandUs)} of its CPU per flow (${binding.note}).`,
+    );
   } else {
     lines.push(
       `Lock ${binding.name} limits throughput: at most ${rate(binding.flowsPerSecond)} flows/s, since each flow holds it exclusively ${us(binding.demandUs)} and no two flows can${binding.note === null ? '' : ` (${binding.note})`}.`,
@@ -140,7 +166,7 @@ export function verdictOf(a: Analysis): Verdict {
   }
   if (next !== undefined) {
     lines.push(
-      `Next limit: ${next.kind === 'cpu' ? 'CPU' : `lock ${next.name}`} at ${rate(next.flowsPerSecond)} flows/s, ${headroom!.toFixed(headroom! < 10 ? 2 : 1)}x higher: making ${dominant?.name ?? 'it'} faster helps up to there.`,
+      `Next limit: ${next.kind === 'lock' ? `lock ${next.name}` : next.name} at ${rate(next.flowsPerSecond)} flows/s, ${headroom!.toFixed(headroom! < 10 ? 2 : 1)}x higher: making ${dominant?.name ?? 'it'} faster helps up to there.`,
     );
   }
   if (halved !== null && dominant !== null) {

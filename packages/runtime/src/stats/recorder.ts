@@ -19,6 +19,7 @@
  */
 
 import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import type { LockUseIR } from '@flux/compiler/ir.ts';
 import type { Clock } from '../flow/env.ts';
 import { registry } from '../io/index.ts';
@@ -110,6 +111,7 @@ export class StatsRecorder {
   private connectionMs = 0;
   private readonly startedMono = performance.now();
   private readonly startedCpu = process.cpuUsage();
+  private readonly startedThreadCpu = isMainThread ? process.threadCpuUsage() : null;
   private lastOpenAt: number;
 
   /**
@@ -354,6 +356,7 @@ export class StatsRecorder {
       cores: availableParallelism(),
       threads: this.threads,
       processCpuUs: cpuSince(this.startedCpu),
+      mainThreadCpuUs: this.startedThreadCpu === null ? 0 : threadCpuSince(this.startedThreadCpu),
       nodes,
       sources,
       locks,
@@ -370,6 +373,11 @@ export class StatsRecorder {
 function sourceOfPath(plan: Plan, global: number): Plan['sources'][number] {
   for (const s of plan.sources) if (global >= s.pathBase && global < s.pathBase + s.numPaths) return s;
   throw new RangeError(`path ${global} belongs to no source`);
+}
+
+function threadCpuSince(start: NodeJS.CpuUsage): number {
+  const u = process.threadCpuUsage(start);
+  return u.user + u.system;
 }
 
 function cpuSince(start: NodeJS.CpuUsage): number {

@@ -118,6 +118,12 @@ export interface ProfileStats {
    * (parsing, io, dispatch) included: node CPU is only part of a request's cost. Merged: the largest.
    */
   processCpuUs: number;
+  /**
+   * CPU time (µs) of the main thread alone over the span: under `event` every flow's work but libuv's pool;
+   * under `threadpool` / `thread` the sources, parsing and io that all flows share. Merged: summed (only the
+   * main thread's recorder reports it).
+   */
+  mainThreadCpuUs: number;
   /** Per concrete node, sampled calls. */
   nodes: Record<string, NodeProfile>;
   sources: Record<string, SourceProfile>;
@@ -161,6 +167,7 @@ export function emptyProfile(sampleEvery = 0): ProfileStats {
     cores: 0,
     threads: 0,
     processCpuUs: 0,
+    mainThreadCpuUs: 0,
     nodes: {},
     sources: {},
     locks: {},
@@ -194,6 +201,7 @@ export function mergeProfiles(profiles: readonly ProfileStats[]): ProfileStats {
     out.threads += p.threads;
     // Every thread reads the same process's CPU; the earliest recorder (the main thread's) saw the most of it.
     out.processCpuUs = Math.max(out.processCpuUs, p.processCpuUs ?? 0);
+    out.mainThreadCpuUs += p.mainThreadCpuUs ?? 0;
     group(nodes, p.nodes);
     group(sources, p.sources);
     group(locks, p.locks);
