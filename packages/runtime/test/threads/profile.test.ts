@@ -24,3 +24,20 @@ test('threadpool: the profile times queue waits and thread crossings, and counts
     await t.stop();
   }
 });
+
+test('thread: the profile times crossings to the session threads', async () => {
+  const t = await startTestServer('thread', { threads: 2 });
+  try {
+    const outcomes = await withTimeout(Promise.all(Array.from({ length: 200 }, (_, key) => t.emit('sbump', 0, key % 4))), 'session flows', 20_000);
+    assert.deepEqual(outcomes.filter((o) => o.status !== 'ok'), []);
+    const p = (await t.server.stats()).profile;
+    assert.ok(p.crossingUs !== undefined && p.crossingUs.count >= 1);
+    assert.ok(p.queueWaitUs !== undefined && p.queueWaitUs.count === p.crossingUs.count);
+    assert.ok(p.threads >= 1);
+    const lock = Object.values(p.locks).find((l) => l.acquisitions > 0);
+    assert.ok(lock !== undefined, 'the session lock was taken');
+    assert.ok(lock.exclusiveAcquisitions > 0);
+  } finally {
+    await t.stop();
+  }
+});
