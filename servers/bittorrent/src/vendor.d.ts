@@ -18,3 +18,14 @@ declare module 'bencode' {
   const bencode: { encode(value: unknown): Uint8Array; decode(data: Uint8Array, encoding?: string): any };
   export default bencode;
 }
+
+declare module 'bittorrent-tracker' {
+  import type { Server as HttpServer } from 'node:http';
+  export class Server {
+    constructor(options: { udp?: boolean; ws?: boolean; http?: boolean; stats?: boolean; trustProxy?: boolean });
+    readonly http: HttpServer | null;
+    listen(port: number, host: string, cb: () => void): void;
+    close(cb?: () => void): void;
+    on(event: string, listener: (...args: any[]) => void): this;
+  }
+}

@@ -102,6 +102,11 @@ export async function TrackerTimer(ctx: SourceContext<[announce: Announce]>): Pr
   const urls = (pc.options.tracker !== '' ? [pc.options.tracker] : pc.meta.announce).filter((u) => /^https?:/.test(u));
   if (urls.length === 0) return;
   const st = pc.state;
+  // Announce the port Listen got, so wait for it.
+  while (Atomics.load(st.counters, C_PORT) === 0) {
+    if (ctx.signal.aborted) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
   const fire = (event: Announce['event']): void => {
     for (const url of urls) void ctx.emit({ url, event, uploaded: 0, downloaded: 0, left: 0, peers: [], interval: 0 });
   };

@@ -40,3 +40,13 @@ export async function until(what: string, fn: () => boolean, timeoutMs = 10_000)
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** `promise`, or a rejection with `message()` after `ms` (the timer does not outlive the promise). */
+export async function within<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, fail) => { timer = setTimeout(() => fail(new Error(message())), ms); })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startPeer, type PeerProcess } from './peer-process.ts';
-import { assertSameFile, tempDir, writeRandom, writeRandomFolder } from './files.ts';
+import { assertSameFile, tempDir, within, writeRandom, writeRandomFolder } from './files.ts';
 
 const live = new Set<PeerProcess>();
 after(async () => {
@@ -22,7 +22,7 @@ async function transfer(runtime: string, seedPath: string, dir: string): Promise
   const leecher = await startPeer(['--runtime', runtime, '--port', '0', '--torrent', torrent, '--out', join(dir, `out-${runtime}`),
     '--peer', `127.0.0.1:${seeder.port}`, '--exit-on-complete']);
   live.add(leecher);
-  const code = await Promise.race([leecher.exited, new Promise((_, fail) => setTimeout(() => fail(new Error(`leecher did not finish:\n${leecher.output()}`)), 30_000))]);
+  const code = await within(leecher.exited, 30_000, () => `leecher did not finish:\n${leecher.output()}`);
   assert.equal(code, 0, leecher.output());
   assert.match(leecher.output(), /bittorrent: complete/);
   assert.equal(await seeder.stop(), 0, seeder.output());
