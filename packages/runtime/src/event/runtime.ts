@@ -34,6 +34,7 @@ export async function startEvent(core: RuntimeCore, options: RuntimeOptions): Pr
   return {
     [kLocks]: locks,
     dispatch(source, outputs, session) {
+      stats.emitted(source, systemClock); // the profile's emissions and inter-arrival gaps
       if (inFlight >= queueLimit) return interpreter.overload(source, outputs);
       inFlight++;
       if (trackSessions && session !== undefined) locks.flowStarted(session);

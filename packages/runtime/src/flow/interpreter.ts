@@ -73,7 +73,6 @@ export class Interpreter {
     if (source === undefined) throw new RangeError(`no source ${sourceIndex}`);
     const flow = new Flow(this.env, source, outputs, session);
     flow.stats.flowsStarted++;
-    flow.stats.emitted(sourceIndex, flow.clock);
     if (flow.stats.timesFlow()) flow.startedAt = flow.clock.now();
     flow.stats.edgeCounts[source.entryEdge]++;
     advance(flow, source.entry);
@@ -93,7 +92,6 @@ export class Interpreter {
     const stats = this.env.stats;
     stats.flowsStarted++;
     stats.flowsOverload++;
-    stats.emitted(sourceIndex, this.env.clock);
     const outcome: FlowOutcome = OVERLOAD;
     const h = source.overloadHandler;
     if (h === null) return outcome;

@@ -13,7 +13,7 @@
 import type { FlowOutcome, SessionKey } from '../api.ts';
 import type { RuntimeCore, RuntimeInstance } from '../core/core.ts';
 import type { FluxError } from '../errors.ts';
-import { epochNow } from '../stats/clock.ts';
+import { epochNow, systemClock } from '../stats/clock.ts';
 import type { StatsSnapshot } from '../stats/snapshot.ts';
 import { ThreadsBase } from './base.ts';
 import { Errors } from './errors.ts';
@@ -144,6 +144,7 @@ export async function startThreadpool(core: RuntimeCore, options: ThreadsOptions
       return workers.filter((w): w is WorkerHost => w !== null && w.state === 'ready').map((w) => w.threadId);
     },
     dispatch(source: number, outputs: readonly unknown[], session: SessionKey | undefined) {
+      base.mainStats.emitted(source, systemClock); // sources run here, so their emissions are counted here
       if (closed) return { status: 'error', node: targets[source]!, code: Errors.stopped().code, message: 'the server is stopping' };
       let record: SessionRecord<null> | null = null;
       if (sessions !== null && session !== undefined) {

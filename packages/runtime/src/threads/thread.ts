@@ -29,6 +29,7 @@
 
 import type { FlowOutcome, SessionKey } from '../api.ts';
 import type { RuntimeCore, RuntimeInstance } from '../core/core.ts';
+import { systemClock } from '../stats/clock.ts';
 import type { StatsSnapshot } from '../stats/snapshot.ts';
 import { ThreadsBase } from './base.ts';
 import { Errors } from './errors.ts';
@@ -398,6 +399,7 @@ export async function startThread(core: RuntimeCore, options: ThreadsOptions): P
       return [...workers.keys()].filter((w) => w.state === 'ready').map((w) => w.threadId);
     },
     dispatch(source: number, outputs: readonly unknown[], session: SessionKey | undefined) {
+      base.mainStats.emitted(source, systemClock); // sources run here, so their emissions are counted here
       const target = base.plan.sources[source]!.target.name;
       if (closed) return { status: 'error', node: target, code: Errors.stopped().code, message: 'the server is stopping' };
       let record: SessionRecord<Seat> | null = null;

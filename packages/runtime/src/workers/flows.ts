@@ -15,6 +15,7 @@ import type { WorkersLockManager } from './lock-manager.ts';
 export class LocalFlows {
   readonly interpreter: Interpreter;
   readonly locks: WorkersLockManager;
+  private readonly stats: StatsRecorder;
   inFlight = 0;
   private readonly queueLimit: number;
   private readonly trackSessions: boolean;
@@ -22,12 +23,14 @@ export class LocalFlows {
 
   constructor(plan: Plan, locks: WorkersLockManager, stats: StatsRecorder, reportError: (error: FluxFlowError) => void, queueLimit: number) {
     this.locks = locks;
+    this.stats = stats;
     this.interpreter = new Interpreter(plan, { locks, stats, clock: systemClock, reportError });
     this.queueLimit = queueLimit;
     this.trackSessions = plan.usesSessionLocks;
   }
 
   dispatch(source: number, outputs: readonly unknown[], session: SessionKey | undefined): FlowOutcome | Promise<FlowOutcome> {
+    this.stats.emitted(source, systemClock); // the profile's emissions and inter-arrival gaps
     if (this.inFlight >= this.queueLimit) return this.interpreter.overload(source, outputs);
     this.inFlight++;
     if (this.trackSessions && session !== undefined) this.locks.flowStarted(session);

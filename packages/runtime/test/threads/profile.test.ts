@@ -12,6 +12,7 @@ test('threadpool: the profile times queue waits and thread crossings, and counts
     const p = s.profile;
     assert.equal(s.version, 2);
     assert.equal(p.threads, 2);
+    assert.equal(Object.values(p.sources).reduce((a, x) => a + x.emitted, 0), n, 'emissions counted once, on the main thread');
     assert.ok(p.crossingUs !== undefined && p.crossingUs.count >= 2, 'one STAMP in 64 flows per worker');
     assert.ok(p.queueWaitUs !== undefined && p.queueWaitUs.count === p.crossingUs.count);
     // A crossing is a postMessage between threads: more than nothing, less than the test's own timeout.
