@@ -24,7 +24,8 @@ export function readSnapshotFile(file: string): StatsSnapshot {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new SnapshotError(`${file}: not JSON (${(error as Error).message}); expected a statistics file written by --stats-out`);
+    const reason = (error as Error).message.replace(/\s+/g, ' ').trim();
+    throw new SnapshotError(`${file}: not JSON (${reason}); expected a statistics file written by --stats-out`);
   }
   return validateSnapshot(json, file);
 }
