@@ -70,8 +70,9 @@ export interface SourceProfile {
   /** Flows this source emitted (exact, overloads included). */
   emitted: number;
   /**
-   * Gaps between consecutive emissions of this source on one thread, sampled (1 in sampleEvery). Under the
-   * workers runtime each worker owns a copy of the source: merged gaps are per copy, not of the union.
+   * Gaps between consecutive emissions of this source, sampled (the gap after 1 emission in sampleEvery),
+   * counted where the source runs. Under `workers` each worker owns a copy of a listening source: merged gaps
+   * are per copy, not of the union.
    */
   interArrivalUs: HistogramJson;
 }
@@ -111,7 +112,7 @@ export interface ProfileStats {
   durationMs: number;
   /** os.availableParallelism() of the machine it ran on. */
   cores: number;
-  /** Threads that ran nodes (1 for event). */
+  /** Threads that ran nodes: 1 for event; threadpool / thread: the live workers; workers: its threads. */
   threads: number;
   /**
    * CPU time (user + system, µs) the whole process used over the span, every thread and the runtime's own work
