@@ -1,6 +1,0 @@
-import { test } from 'node:test';
-import { interopSuite } from './suite.ts';
-import { RUNTIMES } from './helpers/runtimes.ts';
-
-if (RUNTIMES.includes('event')) interopSuite('event', 'pairs');
-else test('interop (pairs) under event', { skip: 'the event runtime is not built into @flux/runtime' }, () => {});

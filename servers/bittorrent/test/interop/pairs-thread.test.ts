@@ -1,6 +1,0 @@
-import { test } from 'node:test';
-import { interopSuite } from './suite.ts';
-import { RUNTIMES } from './helpers/runtimes.ts';
-
-if (RUNTIMES.includes('thread')) interopSuite('thread', 'pairs');
-else test('interop (pairs) under thread', { skip: 'the thread runtime is not built into @flux/runtime' }, () => {});

@@ -1,6 +1,0 @@
-import { test } from 'node:test';
-import { interopSuite } from './suite.ts';
-import { RUNTIMES } from './helpers/runtimes.ts';
-
-if (RUNTIMES.includes('threadpool')) interopSuite('threadpool', 'pairs');
-else test('interop (pairs) under threadpool', { skip: 'the threadpool runtime is not built into @flux/runtime' }, () => {});

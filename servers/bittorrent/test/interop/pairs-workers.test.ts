@@ -1,6 +1,0 @@
-import { test } from 'node:test';
-import { interopSuite } from './suite.ts';
-import { RUNTIMES } from './helpers/runtimes.ts';
-
-if (RUNTIMES.includes('workers')) interopSuite('workers', 'pairs');
-else test('interop (pairs) under workers', { skip: 'the workers runtime is not built into @flux/runtime' }, () => {});

@@ -1,0 +1,6 @@
+import { test } from 'node:test';
+import { interopSuite } from './suite.ts';
+import { RUNTIMES } from './helpers/runtimes.ts';
+
+if (RUNTIMES.includes('threadpool')) interopSuite('threadpool', 'to-webtorrent');
+else test('interop (to-webtorrent) under threadpool', { skip: 'the threadpool runtime is not built into @flux/runtime' }, () => {});
