@@ -20,14 +20,18 @@ type Out = [peer: Peer, event: PieceEvent];
 
 const STRIKES_TO_BAN = 2;
 
-export function VerifyPiece(peer: Peer, event: PieceEvent): Out {
+/**
+ * Hashes the piece; a good piece kept in memory is then written whole, off this thread, and the flow goes on
+ * (to MarkHave) only once it is on disk, so no block is ever served before it is there.
+ */
+export function VerifyPiece(peer: Peer, event: PieceEvent): Out | Promise<Out> {
   const { state: st, storage } = peerContext();
   const p = event.piece;
   // A piece kept in memory is hashed there and written in one go once good; else it is read back from disk.
   const pooled = st.poolOf(p);
   const data = pooled ?? storage.readPiece(p);
   const good = storage.verify(p, data);
-  if (good && pooled !== undefined) storage.write(p, 0, pooled);
+  const written = good && pooled !== undefined ? storage.writeAtAsync(p * st.g.pieceLength, pooled) : undefined;
   const bpp = st.g.blocksPerPiece;
   const n = st.blocksIn(p);
   if (good) {
@@ -39,8 +43,12 @@ export function VerifyPiece(peer: Peer, event: PieceEvent): Out {
       if ((crc32(data.subarray(b * W.BLOCK, (b + 1) * W.BLOCK)) | 0) !== st.failCrc[block]) banKey(st, key);
       st.failKey[block] = 0;
     }
-    if (pooled !== undefined) st.releasePool(p);
-    return [peer, { piece: p, complete: true, good: true }];
+    const out: Out = [peer, { piece: p, complete: true, good: true }];
+    if (written === undefined) return out;
+    return written.then(() => {
+      st.releasePool(p);
+      return out;
+    });
   }
   const crcs: number[] = [];
   for (let b = 0; b < n; b++) crcs.push(crc32(data.subarray(b * W.BLOCK, (b + 1) * W.BLOCK)) | 0);

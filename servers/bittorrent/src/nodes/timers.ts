@@ -69,7 +69,6 @@ export function KeepAlive(tick: Tick): void {
   const { state: st, options } = peerContext();
   const complete = st.counter(C_HAVE) === st.g.numPieces;
   forEachOpenPeer(st, (s, conn) => {
-    if (process.env['BT_DEBUG_TIMERS']) process.stderr.write(`keepalive slot ${s} conn ${conn.id} idle ${tick - st.pf(s, F_LAST_RECV)}\n`);
     if (tick - st.pf(s, F_LAST_RECV) > options.stallTimeoutMs) return io.destroy(conn);
     if (!complete && st.pi(s, P_OUTSTANDING) > 0 && tick - st.pf(s, F_LAST_BLOCK) > options.requestTimeoutMs) return io.destroy(conn);
     if (tick - st.pf(s, F_LAST_SENT) > options.keepAliveIntervalMs) send(st, s, conn, W.KEEP_ALIVE);

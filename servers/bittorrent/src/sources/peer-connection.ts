@@ -23,10 +23,6 @@ import { slots } from './slots.ts';
 const WRITE_HIGH = 1 << 20;
 const QUEUE_HIGH = 256;
 
-let syncFlows = 0;
-let asyncFlows = 0;
-if (process.env['BT_DEBUG']) setInterval(() => process.stderr.write(`flows sync ${syncFlows} async ${asyncFlows}\n`), 1000).unref();
-
 export type PeerSourceContext = SourceContext<[peer: Peer, msg: Msg]>;
 
 export interface ConnectionOptions {
@@ -192,8 +188,6 @@ export class PeerConnection {
         if (!sync) this.pump();
       }, this.peer!, msg);
       sync = false;
-      if (this.busy) asyncFlows++;
-      else syncFlows++;
     }
     if (this.head === this.queue.length) {
       this.queue.length = 0;

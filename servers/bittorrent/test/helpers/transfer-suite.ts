@@ -40,11 +40,11 @@ export function transferSuite(runtime: string): void {
   const folder = join(tmp.dir, 'seed', 'folder');
   const files = writeRandomFolder(folder);
 
-  test(`${runtime}: a single-file torrent arrives whole`, { timeout: 40_000 }, async () => {
+  test(`${runtime}: a single-file torrent arrives whole`, { timeout: 45_000 }, async () => {
     await transfer(runtime, single, join(tmp.dir, 'single'));
     assertSameFile(join(tmp.dir, 'single', `out-${runtime}`, 'single.bin'), single);
   });
-  test(`${runtime}: a multi-file torrent arrives whole`, { timeout: 40_000 }, async () => {
+  test(`${runtime}: a multi-file torrent arrives whole`, { timeout: 45_000 }, async () => {
     await transfer(runtime, folder, join(tmp.dir, 'multi'));
     for (const path of Object.keys(files)) assertSameFile(join(tmp.dir, 'multi', `out-${runtime}`, 'folder', path), join(folder, path));
   });
