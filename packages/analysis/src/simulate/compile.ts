@@ -124,8 +124,9 @@ export function compileRuntime(model: SimModel, options: CompileOptions): Compil
       }
       if (options.ioUs > 0) out.push(cpu(SEL_HOME, options.ioUs / 2));
       out.push(simple(OP_NET));
-      out.push(simple(OP_RECEIVE));
+      // The load generator reads the answer before it timestamps it: its own queue counts in the latency.
       if (options.clientCpuUs > 0) out.push(cpu(SEL_CLIENT, options.clientCpuUs));
+      out.push(simple(OP_RECEIVE));
       out.push(simple(OP_END));
       paths.push(out);
       weights.push(path.probability);

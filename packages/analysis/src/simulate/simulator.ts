@@ -16,6 +16,9 @@ import {
   SEL_CLIENT, SEL_HOME, SEL_WORKER, type CompiledRuntime, type Instr,
 } from './compile.ts';
 
+/** A thread's time slice on a shared core (Linux CFS: a 6 ms latency target shared by the runnable threads). */
+const SLICE_US = 3000;
+
 const EV_CPU_DONE = 0;
 const EV_WAKE = 1;
 const EV_RESUME = 2;
@@ -33,6 +36,8 @@ class SimThread {
   /** Flows assigned (threadpool's least-loaded choice); for `thread`: 1 while bound to a flow. */
   load = 0;
   busyUs = 0;
+  /** When the thread last got a core (its time slice runs from there). */
+  sliceStart = 0;
   constructor(index: number, pool: boolean) {
     this.index = index;
     this.pool = pool;
@@ -148,6 +153,7 @@ export function simulate(options: SimulationOptions): SimulationResult {
     t.wantsCore = true;
     if (freeCores > 0) {
       freeCores--;
+      t.sliceStart = now;
       grant(t);
     } else coreWaiters.push(t);
   };
@@ -165,8 +171,15 @@ export function simulate(options: SimulationOptions): SimulationResult {
 
   const leave = (t: SimThread): void => {
     t.current = null;
+    // A thread with more work keeps its core until its time slice is used up and someone else waits (the
+    // kernel shares a core by time, not by turns: a thread of short bursts must not wait a turn per burst).
+    if (t.hasReady() && (coreHead >= coreWaiters.length || now - t.sliceStart < SLICE_US)) {
+      grant(t);
+      return;
+    }
     if (coreHead < coreWaiters.length) {
       const next = coreWaiters[coreHead++]!;
+      next.sliceStart = now;
       if (coreHead > 1024 && coreHead * 2 > coreWaiters.length) {
         coreWaiters.splice(0, coreHead);
         coreHead = 0;
