@@ -66,7 +66,8 @@ export class FrameReader {
       if (length > 0) this.onMessage(data[at + 4]!, data.subarray(at + 5, at + 4 + length));
       at += 4 + length;
     }
-    if (at < end) this.partial = Buffer.from(data.subarray(at));
+    // A view, not a copy: a socket hands every read its own buffer, which nothing writes to afterwards.
+    if (at < end) this.partial = data.subarray(at);
   }
 
   /** Bytes held for an unfinished message. */

@@ -1,0 +1,4 @@
+// Flux seeder -> Flux leecher under `threadpool`: a multi-file torrent, compared byte for byte.
+import { transferSuite } from './helpers/transfer-suite.ts';
+
+transferSuite('threadpool', 'multi');

@@ -1,4 +1,0 @@
-// Flux seeder -> Flux leecher under `threadpool`: single- and multi-file torrents, compared byte for byte.
-import { transferSuite } from './helpers/transfer-suite.ts';
-
-transferSuite('threadpool');
