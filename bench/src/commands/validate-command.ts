@@ -61,6 +61,7 @@ export interface ValidateOptions {
   readonly speedupSet?: string;
   readonly history: string | false;
   readonly out: string;
+  readonly repredict?: string;
   readonly [profileOption: string]: unknown;
 }
 
@@ -81,6 +82,7 @@ export function registerValidateCommand(program: Command, profiles: readonly Any
     .option('--speedup-set <option=value>', 'the profile option that really speeds the node up (cpu: rounds=<half>)')
     .option('--history <file>', 'validation records (one JSON a line)', VALIDATION_HISTORY)
     .option('--no-history', 'do not append the record')
+    .option('--repredict <dir>', "a stored validation's directory: predict its measurements again with the simulator as it is now (no measuring)")
     .option('--out <dir>', 'where the table, chart and record go', DEFAULT_LOCAL_DIR);
   const seen = new Set<string>();
   for (const p of profiles) {
@@ -96,7 +98,7 @@ export function registerValidateCommand(program: Command, profiles: readonly Any
     const profile = profiles.find((p) => p.name === name && (p.kind === undefined || p.kind === 'load')) as Profile | undefined;
     try {
       if (profile === undefined || PROGRAMS[name] === undefined) throw new BenchError(benchCodes.USAGE, `validate: no HTTP profile ${name} with a known program (${Object.keys(PROGRAMS).join(', ')})`);
-      process.exitCode = await validate(profile, options);
+      process.exitCode = options.repredict !== undefined ? await repredict(options.repredict as string, options.history) : await validate(profile, options);
     } catch (error) {
       await killAllChildren();
       process.stderr.write(`bench validate: ${error instanceof BenchError ? `${error.code}: ` : ''}${(error as Error).message}\n`);
@@ -141,89 +143,33 @@ async function validate(profile: Profile, options: ValidateOptions): Promise<num
     const statsFile = join(work, 'profile-stats.json');
     const calibration = await profileRun(prepared, wrkPinned, statsFile, Number(options.profileConnections), Number(options.profileSeconds), warmup);
     const stats = JSON.parse(await readFile(statsFile, 'utf8')) as ProfileInput & { flows: { started: number } };
-    const ir = loadProgram(PROGRAMS[profile.name]!);
-    const declared = await classifyImplementation(pathToFileURL(IMPLEMENTATIONS[profile.name]!).href);
-    // Environment constants from the same run: the wake-up of an idle thread (at 1 connection every request
-    // pays it: latency minus CPU minus the network both ways), and the process's CPU per request.
-    const costs = { ...DEFAULT_COSTS, wakeUs: Math.max(0, calibration.latency1Us - 2 * DEFAULT_COSTS.netUs - calibration.cpu1Us * stretchOf(calibration.background)) };
-    const common = { ir, profile: stats, seed, cpuPerRequestUs: calibration.serverCpuUs, minPathShare: 0.001, tailCut: 4, asyncNodes: declared.async, syncNodes: declared.sync, costs };
-    const base = predict({ ...common, runtime: 'event', cores: 1, connections: [1], measure: 10 });
-    const ioUs = base.ioUs;
-    const nodeUs = base.compiled.demand.home + base.compiled.demand.pool - ioUs;
-    log(`profile: ${calibration.throughput.toFixed(0)} req/s, server CPU ${calibration.serverCpuUs.toFixed(1)} us/request (nodes ${nodeUs.toFixed(1)}, the rest ${ioUs.toFixed(1)}), wrk ${calibration.clientCpuUs.toFixed(1)} us/request; at 1 connection p50 ${(calibration.latency1Us / 1000).toFixed(3)} ms, CPU ${calibration.cpu1Us.toFixed(1)} us/request: wake-up ${costs.wakeUs.toFixed(0)} us`);
-    for (const note of base.model.notes) log(`model: ${note}`);
-
-    // 2. Predictions.
-    const configs: Config[] = coreCounts.flatMap((cores) => runtimes.map((runtime) => ({ runtime, cores })));
     const speedups = parseSpeedup(options.speedup);
-    const simulateCell = (c: Config, n: number, background: number, withSpeedup: boolean) =>
-      predict({
-        ...common, runtime: c.runtime, cores: c.cores, connections: [n], cpuStretch: stretchOf(background),
-        clientCpuUs: c.cores === 2 ? calibration.clientCpuUs : 0,
-        speedups: withSpeedup && speedups ? new Map([[speedups.node, speedups.factor]]) : undefined,
-        measure: 20000,
-      });
-    // 3. Measurements, all targets of all configurations started once, runs interleaved.
+    const configs: Config[] = coreCounts.flatMap((cores) => runtimes.map((runtime) => ({ runtime, cores })));
+    const modelSetup = await setupModel(profile.name, stats, calibration, seed);
+    log(`profile: ${calibration.throughput.toFixed(0)} req/s, server CPU ${calibration.serverCpuUs.toFixed(1)} us/request (nodes ${modelSetup.nodeUs.toFixed(1)}, the rest ${modelSetup.ioUs.toFixed(1)}), wrk ${calibration.clientCpuUs.toFixed(1)} us/request; at 1 connection p50 ${(calibration.latency1Us / 1000).toFixed(3)} ms, CPU ${calibration.cpu1Us.toFixed(1)} us/request: wake-up ${modelSetup.costs.wakeUs.toFixed(0)} us`);
+    for (const note of modelSetup.notes) log(`model: ${note}`);
+
+    // 2. Measurements, all targets of all configurations started once, runs interleaved.
     const measured = await measureAll(prepared, configs, connections, { wrkPinned, wrkFree, duration, warmup, runs, log });
-
-    // 4. Predict each cell for the machine as it was then (its background load), and compare.
-    const cells: Cell[] = [];
-    const predicted = new Map<string, number>();
-    for (const c of configs) {
-      const meas = measured.get(key(c))!;
-      const uslPoints = connections.filter((n) => n === 1 || n === 10).map((n) => ({ connections: n, throughput: meas.get(n)?.throughput ?? NaN }));
-      let usl: PredictorRow[] | null = null;
-      try {
-        usl = uslPredict(fitUsl(uslPoints.filter((p) => Number.isFinite(p.throughput))), connections);
-      } catch {
-        usl = null;
-      }
-      connections.forEach((n, i) => {
-        const m = meas.get(n);
-        const background = m?.background ?? calibration.background;
-        const sim = simulateCell(c, n, background, false);
-        predicted.set(`${key(c)}/${n}`, sim.rows[0]!.throughput);
-        const bounds = operationalBounds({ model: sim.model, compiled: sim.compiled, cores: c.cores, cpuStretch: stretchOf(background) }, [n])[0]!;
-        cells.push({
-          runtime: c.runtime, cores: c.cores, connections: n, background,
-          measured: m ?? null,
-          simulator: { throughput: sim.rows[0]!.throughput, p50Ms: sim.rows[0]!.p50Ms, p99Ms: sim.rows[0]!.p99Ms },
-          bounds: { throughput: bounds.throughput, p50Ms: bounds.p50Ms },
-          usl: usl ? { throughput: usl[i]!.throughput, p50Ms: usl[i]!.p50Ms } : null,
-          uslFitted: n === 1 || n === 10,
-        });
-      });
-    }
-    const summary = compareCells(cells);
-    const predicted_ = (c: Config, n: number): number => predicted.get(`${key(c)}/${n}`)!;
-
-    // 5. Speedup: predicted effect against a real run with the node made faster.
-    let speedupReport: unknown = null;
-    let speedupText = '';
+    // 3. The same with the node really made faster, when asked.
+    let fastMeasured: Map<string, Map<number, MeasuredCell>> | null = null;
     if (speedups !== null) {
       if (options.speedupSet === undefined) throw new BenchError(benchCodes.USAGE, '--speedup needs --speedup-set <option>=<value> (what really makes the node faster)');
       const [opt, value] = options.speedupSet.split('=');
       log(`speedup: ${speedups.node} x${speedups.factor} in the model; measured with --${opt} ${value}`);
       const fastPrepared = await profile.prepare({ seed, runtimes, options: { ...profileOptions, [camel(opt!)]: value }, log });
-      const fastMeasured = await measureAll(fastPrepared, configs, connections, { wrkPinned, wrkFree, duration, warmup, runs, log });
-      const rows: { runtime: string; cores: number; connections: number; predicted: number; measured: number; error: number }[] = [];
-      for (const c of configs) {
-        connections.forEach((n) => {
-          const cellSlow = measured.get(key(c))!.get(n);
-          const cellFast = fastMeasured.get(key(c))!.get(n);
-          if (cellSlow === undefined || cellFast === undefined) return;
-          const mSlow = cellSlow.throughput;
-          const mFast = cellFast.throughput;
-          // The same machine load for both predictions (the slow run's), so that the ratio is the node's effect.
-          const predicted = simulateCell(c, n, cellSlow.background, true).rows[0]!.throughput / predicted_(c, n);
-          const real = mFast / mSlow;
-          rows.push({ runtime: c.runtime, cores: c.cores, connections: n, predicted, measured: real, error: predicted / real - 1 });
-        });
-      }
-      speedupReport = { node: speedups.node, factor: speedups.factor, set: options.speedupSet, rows };
-      speedupText = `\nSpeedup ${speedups.node} x${speedups.factor} (model) against --${opt} ${value} (measured): throughput ratio fast / slow\n` +
-        rows.map((r) => `  ${r.runtime.padEnd(10)} ${r.cores} core  c=${String(r.connections).padEnd(5)} predicted ${r.predicted.toFixed(2)}x  measured ${r.measured.toFixed(2)}x  error ${(r.error * 100).toFixed(1)}%`).join('\n') + '\n';
+      fastMeasured = await measureAll(fastPrepared, configs, connections, { wrkPinned, wrkFree, duration, warmup, runs, log });
     }
+    // 4. Predictions for each cell, for the machine as it was then, and the comparison.
+    const { cells, summary, speedupRows } = predictAndCompare(modelSetup, calibration, configs, connections, measured, speedups,
+      fastMeasured === null ? null : (c, n) => {
+        const f = fastMeasured!.get(key(c))!.get(n);
+        return f === undefined ? undefined : { throughput: f.throughput, share: f.background };
+      });
+    const { nodeUs, ioUs, costs } = modelSetup;
+    const base = { model: { notes: modelSetup.notes } };
+    const speedupReport = speedups === null ? null : { node: speedups.node, factor: speedups.factor, set: options.speedupSet, rows: speedupRows };
+    const speedupText = speedups === null ? '' : speedupTable(speedups, options.speedupSet!, speedupRows);
 
     // 6. Report.
     const load1 = loadavg()[0]!;
@@ -247,6 +193,7 @@ async function validate(profile: Profile, options: ValidateOptions): Promise<num
       settings: { runtimes, cores: coreCounts, connections, duration, warmup, runs, seed, profileConnections: Number(options.profileConnections), profileSeconds: Number(options.profileSeconds), profileOptions },
       calibration: { ...calibration, nodeUs, ioUs, wakeUs: costs.wakeUs, notes: base.model.notes },
       cells, summary, speedup: speedupReport,
+      fastCells: fastMeasured === null ? null : Object.fromEntries([...fastMeasured].map(([k, m]) => [k, Object.fromEntries(m)])),
     };
     await writeFile(join(dir, 'table.txt'), table);
     await writeFile(join(dir, 'chart.svg'), chart);
@@ -259,6 +206,135 @@ async function validate(profile: Profile, options: ValidateOptions): Promise<num
     await killAllChildren();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+interface ModelSetup {
+  readonly profileName: string;
+  readonly common: Omit<Parameters<typeof predict>[0], 'runtime' | 'cores' | 'connections'>;
+  readonly costs: typeof DEFAULT_COSTS;
+  readonly nodeUs: number;
+  readonly ioUs: number;
+  readonly notes: readonly string[];
+}
+
+/** The simulator's inputs from a profile and the calibration of the same run. */
+async function setupModel(profileName: string, stats: ProfileInput, calibration: Calibration, seed: number): Promise<ModelSetup> {
+  const ir = loadProgram(PROGRAMS[profileName]!);
+  const declared = await classifyImplementation(pathToFileURL(IMPLEMENTATIONS[profileName]!).href);
+  // Environment constants from the same run: the wake-up of an idle thread (at 1 connection every request
+  // pays it: latency minus CPU minus the network both ways), and the process's CPU per request.
+  const costs = { ...DEFAULT_COSTS, wakeUs: Math.max(0, calibration.latency1Us - 2 * DEFAULT_COSTS.netUs - calibration.cpu1Us * stretchOf(calibration.background)) };
+  const common = { ir, profile: stats, seed, cpuPerRequestUs: calibration.serverCpuUs, minPathShare: 0.001, tailCut: 4, asyncNodes: declared.async, syncNodes: declared.sync, costs };
+  const base = predict({ ...common, runtime: 'event', cores: 1, connections: [1], measure: 10 });
+  return { profileName, common, costs, ioUs: base.ioUs, nodeUs: base.compiled.demand.home + base.compiled.demand.pool - base.ioUs, notes: base.model.notes };
+}
+
+type SpeedupRow = { runtime: string; cores: number; connections: number; predicted: number; measured: number; error: number };
+
+function predictAndCompare(
+  setup: ModelSetup,
+  calibration: Calibration,
+  configs: readonly Config[],
+  connections: readonly number[],
+  measured: ReadonlyMap<string, ReadonlyMap<number, MeasuredCell>>,
+  speedups: { node: string; factor: number } | null,
+  fastThroughput: ((c: Config, n: number) => { throughput: number; share?: number } | undefined) | null,
+): { cells: Cell[]; summary: ReturnType<typeof compareCells>; speedupRows: SpeedupRow[] } {
+  const simulateCell = (c: Config, n: number, share: number, withSpeedup: boolean) =>
+    predict({
+      ...setup.common, runtime: c.runtime, cores: c.cores, connections: [n], cpuStretch: stretchOf(share),
+      clientCpuUs: c.cores === 2 ? calibration.clientCpuUs : 0,
+      speedups: withSpeedup && speedups ? new Map([[speedups.node, speedups.factor]]) : undefined,
+      measure: 20000,
+    });
+  const cells: Cell[] = [];
+  const speedupRows: SpeedupRow[] = [];
+  for (const c of configs) {
+    const meas = measured.get(key(c))!;
+    const uslPoints = connections.filter((n) => n === 1 || n === 10).map((n) => ({ connections: n, throughput: meas.get(n)?.throughput ?? NaN }));
+    let usl: PredictorRow[] | null = null;
+    try {
+      usl = uslPredict(fitUsl(uslPoints.filter((p) => Number.isFinite(p.throughput))), connections);
+    } catch {
+      usl = null;
+    }
+    connections.forEach((n, i) => {
+      const m = meas.get(n);
+      const share = m?.background ?? calibration.background;
+      const sim = simulateCell(c, n, share, false);
+      const bounds = operationalBounds({ model: sim.model, compiled: sim.compiled, cores: c.cores, cpuStretch: stretchOf(share) }, [n])[0]!;
+      cells.push({
+        runtime: c.runtime, cores: c.cores, connections: n, background: share,
+        measured: m ?? null,
+        simulator: { throughput: sim.rows[0]!.throughput, p50Ms: sim.rows[0]!.p50Ms, p99Ms: sim.rows[0]!.p99Ms },
+        bounds: { throughput: bounds.throughput, p50Ms: bounds.p50Ms },
+        usl: usl ? { throughput: usl[i]!.throughput, p50Ms: usl[i]!.p50Ms } : null,
+        uslFitted: n === 1 || n === 10,
+      });
+      const fast = fastThroughput?.(c, n);
+      if (speedups !== null && m !== undefined && fast !== undefined) {
+        // Each prediction for the machine as it was during its own runs (older records: the slow run's share).
+        const predicted = simulateCell(c, n, fast.share ?? share, true).rows[0]!.throughput / sim.rows[0]!.throughput;
+        const real = fast.throughput / m.throughput;
+        speedupRows.push({ runtime: c.runtime, cores: c.cores, connections: n, predicted, measured: real, error: predicted / real - 1 });
+      }
+    });
+  }
+  return { cells, summary: compareCells(cells), speedupRows };
+}
+
+function speedupTable(speedups: { node: string; factor: number }, set: string, rows: readonly SpeedupRow[]): string {
+  const [opt, value] = set.split('=');
+  return `\nSpeedup ${speedups.node} x${speedups.factor} (model) against --${opt} ${value} (measured): throughput ratio fast / slow\n` +
+    rows.map((r) => `  ${r.runtime.padEnd(10)} ${r.cores} core  c=${String(r.connections).padEnd(5)} predicted ${r.predicted.toFixed(2)}x  measured ${r.measured.toFixed(2)}x  error ${(r.error * 100).toFixed(1)}%`).join('\n') +
+    `\n  within 10%: ${rows.filter((r) => Math.abs(r.error) <= 0.1).length}/${rows.length}; median |error| ${(medianOf(rows.map((r) => Math.abs(r.error))) * 100).toFixed(1)}%\n`;
+}
+
+function medianOf(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/**
+ * `--repredict <record dir>`: the predictions of a stored validation recomputed with the simulator as it is now
+ * (same profile, calibration and measurements); written beside the original as `*-repredicted.*`.
+ */
+async function repredict(dir: string, history: string | false): Promise<number> {
+  const record = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as {
+    id: string; profile: string; settings: { runtimes: RuntimeName[]; cores: number[]; connections: number[]; seed: number };
+    calibration: Calibration; cells: Cell[]; speedup: { node: string; factor: number; set: string; rows: SpeedupRow[] } | null;
+    fastCells?: Record<string, Record<string, MeasuredCell>> | null; environment: unknown;
+  };
+  const stats = JSON.parse(await readFile(join(dir, 'profile-stats.json'), 'utf8')) as ProfileInput;
+  const { runtimes, cores, connections, seed } = record.settings;
+  const configs: Config[] = cores.flatMap((c) => runtimes.map((runtime) => ({ runtime, cores: c })));
+  const measured = new Map<string, Map<number, MeasuredCell>>();
+  for (const c of record.cells) {
+    const k = `${c.runtime}/${c.cores}`;
+    if (!measured.has(k)) measured.set(k, new Map());
+    if (c.measured !== null) measured.get(k)!.set(c.connections, { ...(c.measured as MeasuredCell), background: c.background ?? record.calibration.background });
+  }
+  const setup = await setupModel(record.profile, stats, record.calibration, seed);
+  const speedups = record.speedup === null ? null : { node: record.speedup.node, factor: record.speedup.factor };
+  const fastOf = (c: Config, n: number): { throughput: number; share?: number } | undefined => {
+    const stored = record.fastCells?.[key(c)]?.[String(n)];
+    if (stored !== undefined) return { throughput: stored.throughput, share: stored.background };
+    const row = record.speedup?.rows.find((r) => r.runtime === c.runtime && r.cores === c.cores && r.connections === n);
+    const slow = measured.get(key(c))?.get(n)?.throughput;
+    return row !== undefined && slow !== undefined ? { throughput: row.measured * slow } : undefined;
+  };
+  const { cells, summary, speedupRows } = predictAndCompare(setup, record.calibration, configs, connections, measured, speedups, speedups === null ? null : fastOf);
+  const id = `${record.id}-repredicted`;
+  const text = `bench validate ${record.profile}: the measurements of ${record.id}, predicted again by the simulator at ${gitInfo(REPO_DIR).commit ?? 'unknown commit'}\n` +
+    `calibration: server CPU ${record.calibration.serverCpuUs.toFixed(1)} us/request (nodes ${setup.nodeUs.toFixed(1)}, outside ${setup.ioUs.toFixed(1)}), wrk ${record.calibration.clientCpuUs.toFixed(1)} us/request, wake-up ${setup.costs.wakeUs.toFixed(0)} us\n` +
+    renderValidation(cells, summary) + (speedups === null ? '' : speedupTable(speedups, record.speedup!.set, speedupRows));
+  process.stdout.write(text);
+  const out = { ...record, id, repredictedFrom: record.id, git: gitInfo(REPO_DIR), cells, summary, speedup: speedups === null ? null : { ...record.speedup, rows: speedupRows } };
+  await writeFile(join(dir, 'table-repredicted.txt'), text);
+  await writeFile(join(dir, 'chart-repredicted.svg'), validationChart(record.profile, cells, cores, runtimes));
+  await writeFile(join(dir, 'results-repredicted.json'), `${JSON.stringify(out, null, 2)}\n`);
+  if (history !== false) await appendFile(history, `${JSON.stringify(out)}\n`);
+  return 0;
 }
 
 interface Calibration {
