@@ -6,11 +6,12 @@
 
 import { dirname, resolve } from 'node:path';
 import type { SetupContext } from '@flux/runtime/api.ts';
-import { createMetainfo, readMetainfo, type Metainfo } from './metainfo/metainfo.ts';
-import { readOptions, type PeerOptions } from './options.ts';
+import { codes, FluxError } from '@flux/runtime/errors.ts';
+import { createMetainfo, MetainfoError, readMetainfo, type Metainfo } from './metainfo/metainfo.ts';
+import { OptionError, readOptions, type PeerOptions } from './options.ts';
 import { newPeerId } from './protocol/handshake.ts';
 import { C_HAVE, geometryOf, stateByteLength, SwarmState } from './state/swarm-state.ts';
-import { Storage } from './storage/storage.ts';
+import { Storage, StorageError } from './storage/storage.ts';
 
 export interface PeerContext {
   readonly options: PeerOptions;
@@ -27,7 +28,19 @@ export const STATE_BUFFER = 'bittorrent.swarm';
 
 let current: PeerContext | undefined;
 
+/** Bad options, an unreadable torrent, files that cannot be opened: one line, no stack (the command line's exit 1). */
 export async function setupContext(ctx: SetupContext): Promise<PeerContext> {
+  try {
+    return await setupThread(ctx);
+  } catch (error) {
+    if (error instanceof MetainfoError || error instanceof OptionError || error instanceof StorageError) {
+      throw new FluxError(codes.BAD_OPTION, `bittorrent: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function setupThread(ctx: SetupContext): Promise<PeerContext> {
   const options = readOptions(ctx.options);
   const main = ctx.thread === 'main';
   const seeding = options.seed !== '';
