@@ -420,7 +420,8 @@ async function measureAll(
         for (const c of order) {
           const t = targets.get(key(c))!;
           o.log(`measure ${c.runtime} ${c.cores} core${c.cores > 1 ? 's' : ''} c=${n} run ${round + 1}/${o.runs} (load ${loadavg()[0]!.toFixed(2)})`);
-          const background = await probeCoreShare(c.cores === 1 ? [0] : [0, 1]);
+          // As many spinners as the runtime keeps threads busy: event one, the others one per core.
+          const background = await probeCoreShare(c.cores === 1 ? [0] : [0, 1], c.runtime === 'event' ? 1 : c.cores);
           const before = processCpuSeconds(t.pid);
           const m = await clients.get(String(c.cores))!.run({ url: t.url, connections: n, durationSeconds: o.duration, warmup: false });
           const after = processCpuSeconds(t.pid);
@@ -462,19 +463,21 @@ const PROBE = 'const t0 = performance.now(); const c0 = process.cpuUsage(); whil
   'const c = process.cpuUsage(c0); process.stdout.write(String((c.user + c.system) / 1000 / (performance.now() - t0)));';
 
 /**
- * The share of a core a CPU-bound thread gets right now on each of `cpus` (a spinning process pinned to each for
- * 300 ms: its CPU time over its wall time), averaged. Other work on the machine is what takes the rest; the
- * simulator and the bounds are told each cell's share (every CPU burst takes 1 / share of its CPU time).
+ * The share of a core a CPU-bound thread gets right now: `spinners` processes spinning for 300 ms, each allowed
+ * on all of `cpus` (as the server's threads are: one busy thread migrates to the less loaded core), their CPU
+ * time over their wall time, averaged. Other work on the machine takes the rest; the simulator and the bounds
+ * are told each cell's share (every CPU burst takes 1 / share of its CPU time).
  */
-export async function probeCoreShare(cpus: readonly number[]): Promise<number> {
-  const one = (cpu: number) =>
+export async function probeCoreShare(cpus: readonly number[], spinners = cpus.length): Promise<number> {
+  const list = cpus.join(',');
+  const one = () =>
     new Promise<number>((resolve) => {
-      const child = spawn('taskset', ['-c', String(cpu), process.execPath, '-e', PROBE], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const child = spawn('taskset', ['-c', list, process.execPath, '-e', PROBE], { stdio: ['ignore', 'pipe', 'ignore'] });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.on('close', () => resolve(Math.min(1, Math.max(0.02, Number(out) || 1))));
     });
-  const shares = await Promise.all(cpus.map(one));
+  const shares = await Promise.all(Array.from({ length: Math.max(1, spinners) }, one));
   return shares.reduce((a, b) => a + b, 0) / shares.length;
 }
 
