@@ -19,8 +19,8 @@ for (const runtime of RUNTIMES) {
       bystander = (await TestClient.joined(game.url, 'bystander')).client;
     });
     after(async () => {
-      bystander.terminate();
-      await game.stop();
+      bystander?.terminate();
+      await game?.stop();
     });
 
     const closedWith = async (send: (client: TestClient) => void, code: number, join = false) => {

@@ -25,7 +25,7 @@ for (const runtime of RUNTIMES) {
     });
     after(async () => {
       for (const c of clients) c.terminate();
-      await game.stop();
+      await game?.stop();
     });
 
     it('serves the page, its script and 404 elsewhere', async () => {

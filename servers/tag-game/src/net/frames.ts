@@ -23,3 +23,14 @@ export function textFrame(payload: Uint8Array, shared = false): Uint8Array {
   frame.set(payload, head);
   return frame;
 }
+
+/** A close frame (RFC 6455 5.5.1), for closing a connection whose `ws` object lives on another thread. */
+export function closeFrame(code: number, reason: string): Uint8Array {
+  const text = Buffer.from(reason).subarray(0, 123);
+  const frame = Buffer.allocUnsafe(4 + text.length);
+  frame[0] = 0x88; // FIN, close
+  frame[1] = 2 + text.length;
+  frame.writeUInt16BE(code, 2);
+  text.copy(frame, 4);
+  return frame;
+}

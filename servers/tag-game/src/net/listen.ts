@@ -25,6 +25,7 @@ import { current } from '../state.ts';
 import { publicDirOf } from '../options.ts';
 import type { Client, Inbound, Reply } from '../types.ts';
 import { loadStatic, serveStatic } from './static.ts';
+import { closeFrame } from './frames.ts';
 
 interface Connection {
   readonly ws: WebSocket;
@@ -127,7 +128,11 @@ export async function listen(ctx: SourceContext<[client: Client, inbound: Inboun
     if (reply.replaced !== undefined) {
       const old = open.get(reply.replaced.id);
       if (old !== undefined) close(old, CLOSE.replaced, 'rejoined elsewhere');
-      else io.destroy(reply.replaced);
+      else {
+        // Its socket is another thread's (under workers): the close frame goes as bytes, then the socket ends.
+        io.write(reply.replaced, closeFrame(CLOSE.replaced, 'rejoined elsewhere'));
+        io.end(reply.replaced);
+      }
     }
     if (reply.welcome !== undefined && !c.closing) {
       c.ws.send(reply.welcome, { binary: false });
@@ -150,7 +155,8 @@ export async function listen(ctx: SourceContext<[client: Client, inbound: Inboun
     const now = Date.now();
     for (const c of open.values()) {
       if (c.closing) continue;
-      if (c.player === null && now - c.opened > options.joinTimeoutMs) {
+      // No message at all in time (a join in flight, waiting for a thread under load, is not a timeout).
+      if (c.player === null && c.lastMessage === c.opened && now - c.opened > options.joinTimeoutMs) {
         close(c, CLOSE.idle, 'join timeout');
         continue;
       }

@@ -10,4 +10,8 @@ function threadsBuilt(): boolean {
   return existsSync(join(dirname(runtimeEntry), 'threads', 'index.ts'));
 }
 
-export const RUNTIMES: readonly RuntimeKind[] = threadsBuilt() ? ['event', 'threadpool', 'thread', 'workers'] : ['event'];
+const BUILT: readonly RuntimeKind[] = threadsBuilt() ? ['event', 'threadpool', 'thread', 'workers'] : ['event'];
+/** TAG_GAME_RUNTIMES=thread,workers narrows a run to those runtimes (all by default). */
+const CHOSEN = process.env['TAG_GAME_RUNTIMES']?.split(',').map((r) => r.trim());
+
+export const RUNTIMES: readonly RuntimeKind[] = CHOSEN === undefined ? BUILT : BUILT.filter((r) => CHOSEN.includes(r));
