@@ -1,19 +1,21 @@
 /**
- * A client that stops reading, under every runtime: the others keep getting every tick on time, the slow
- * one's frames are skipped once its unsent bytes pass slowBytes, and it is dropped when it stays behind.
- * Frames are made large (40 players with long names, 100 ticks a second) so the kernel's buffers fill in seconds.
+ * The slow-reader suite, run by test/slow-reader/<runtime>.test.ts: a client that stops reading. The others
+ * keep getting every tick on time, the slow one's frames are skipped once its unsent bytes pass slowBytes, and
+ * it is dropped when it stays behind. Frames are made large (40 players with long names, 100 ticks a second)
+ * so the kernel's buffers fill in seconds.
  */
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RUNTIMES } from './helpers/runtimes.ts';
-import { TestClient, eventually } from './helpers/client.ts';
-import { clientFrame, rawConnect } from './helpers/raw-client.ts';
-import { startGame, world } from './helpers/game-server.ts';
+import type { RuntimeKind } from '@flux/runtime';
+import { TestClient, eventually } from './client.ts';
+import { clientFrame, rawConnect } from './raw-client.ts';
+import { startGame, world } from './game-server.ts';
 
 const TICK_HZ = 100;
 
-for (const runtime of RUNTIMES) {
+/** The suite for one runtime (a file per runtime keeps each file's time bounded). */
+export function slowReaderSuite(runtime: RuntimeKind): void {
   describe(`slow reader (${runtime})`, { timeout: 50_000 }, () => {
     it('is skipped, then dropped, and never delays the others', async () => {
       const game = await startGame(runtime, {

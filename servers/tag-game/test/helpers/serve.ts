@@ -1,18 +1,19 @@
 /**
- * serve.ts as a process, under every runtime: it prints its address once it listens, and SIGTERM closes every
- * WebSocket with 1001 and exits 0.
+ * The serve.ts suite, run by test/serve/<runtime>.test.ts: serve.ts as a process prints its address once it
+ * listens, and SIGTERM closes every WebSocket with 1001 and exits 0.
  */
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
+import type { RuntimeKind } from '@flux/runtime';
 import { fileURLToPath } from 'node:url';
-import { RUNTIMES } from './helpers/runtimes.ts';
-import { TestClient } from './helpers/client.ts';
+import { TestClient } from './client.ts';
 
-const SERVE = fileURLToPath(new URL('../serve.ts', import.meta.url));
+const SERVE = fileURLToPath(new URL('../../serve.ts', import.meta.url));
 
-for (const runtime of RUNTIMES) {
+/** The suite for one runtime (a file per runtime keeps each file's time bounded). */
+export function serveSuite(runtime: RuntimeKind): void {
   describe(`serve.ts (${runtime})`, { timeout: 40_000 }, () => {
     it('prints 127.0.0.1:<port>, and on SIGTERM closes every WebSocket with 1001 and exits 0', async () => {
       const child = spawn(process.execPath, [SERVE, '--runtime', runtime, '--port', '0', '--tick-hz', '10'], { stdio: ['ignore', 'pipe', 'pipe'] });

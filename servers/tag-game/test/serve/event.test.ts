@@ -1,0 +1,6 @@
+/** serve.ts as a process, under `event` (test/helpers/serve.ts). */
+
+import { RUNTIMES } from '../helpers/runtimes.ts';
+import { serveSuite } from '../helpers/serve.ts';
+
+if (RUNTIMES.includes('event')) serveSuite('event');
