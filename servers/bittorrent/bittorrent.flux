@@ -43,6 +43,9 @@ typedef haveAll IsHaveAll;
 typedef haveNone IsHaveNone;
 typedef extended IsExtended;
 
+// The two messages that carry the data come first: cases are tried in order.
+HandleMessage:[_, piece] = ReceiveBlock -> Refill -> CompletePiece;
+HandleMessage:[_, request] = ServeBlock;
 HandleMessage:[_, opened] = PeerOpened;
 HandleMessage:[_, closed] = PeerClosed;
 HandleMessage:[_, choke] = OnChoke;
@@ -53,10 +56,8 @@ HandleMessage:[_, have] = OnHave -> UpdateInterest -> RequestBlocks;
 HandleMessage:[_, bitfield] = OnBitfield -> UpdateInterest -> RequestBlocks;
 HandleMessage:[_, haveAll] = OnBitfield -> UpdateInterest -> RequestBlocks;
 HandleMessage:[_, haveNone] = OnBitfield -> UpdateInterest -> RequestBlocks;
-HandleMessage:[_, request] = ServeBlock;
 HandleMessage:[_, cancel] = Ignore;
 HandleMessage:[_, reject] = OnReject -> RequestBlocks;
-HandleMessage:[_, piece] = ReceiveBlock -> Refill -> CompletePiece;
 HandleMessage:[_, extended] = OnExtended;
 HandleMessage:[_, _] = Ignore;
 

@@ -18,6 +18,9 @@ export default {
   async setup(ctx: SetupContext) {
     await setupContext(ctx);
   },
+  // Under `workers` every worker accepts on the shared port and runs its own connections' flows; the rest run
+  // on main (their state is all in shared memory, so a worker's peer and main's peer see the same swarm).
+  sourceModes: { Listen: 'every-thread' },
   sources: { Listen, Connect, TrackerTimer, ChokeTimer, KeepAliveTimer },
   sessions: {
     PeerSession: (p: Peer, _msg: Msg) => p.conn.id,

@@ -22,6 +22,8 @@ export interface PeerContext {
   readonly runtime: string;
   /** Where the data lives: --out, or the folder holding --seed. */
   readonly dataDir: string;
+  /** Pieces found good on disk at start (main thread; -1 elsewhere). */
+  readonly verifiedOnStart: number;
 }
 
 export const STATE_BUFFER = 'bittorrent.swarm';
@@ -55,6 +57,7 @@ async function setupThread(ctx: SetupContext): Promise<PeerContext> {
   const storage = new Storage(meta, dataDir, !seeding);
   const g = geometryOf(meta);
   const state = new SwarmState(g, ctx.shared(STATE_BUFFER, stateByteLength(g)));
+  let verifiedOnStart = -1;
   if (main) {
     state.peerId.set(newPeerId());
     if (seeding) {
@@ -64,8 +67,9 @@ async function setupThread(ctx: SetupContext): Promise<PeerContext> {
     } else {
       verifyExisting(storage, state);
     }
+    verifiedOnStart = state.counters[C_HAVE]!;
   }
-  current = { options, meta, storage, state, peerId: Buffer.from(state.peerId), runtime: ctx.runtime, dataDir };
+  current = { options, meta, storage, state, peerId: Buffer.from(state.peerId), runtime: ctx.runtime, dataDir, verifiedOnStart };
   return current;
 }
 

@@ -19,7 +19,7 @@ export function watchProgress(serving: ServingServer): void {
     ? new cliProgress.SingleBar({ format: 'bittorrent |{bar}| {percentage}% {value}/{total} pieces, {peers} peers, {rate} MiB/s', hideCursor: true }, cliProgress.Presets.shades_classic)
     : undefined;
   bar?.start(total, st.counter(C_HAVE), { peers: 0, rate: '0.0' });
-  if (pc.options.torrent !== '') process.stdout.write(`bittorrent: ${st.counter(C_HAVE)} of ${total} pieces verified on disk\n`);
+  if (pc.options.torrent !== '') process.stdout.write(`bittorrent: ${pc.verifiedOnStart} of ${total} pieces verified on disk\n`);
   let reported = st.complete();
   if (reported) process.stdout.write(`bittorrent: complete (${pc.meta.name}, ${pc.meta.length} bytes verified)\n`);
   const timer = setInterval(() => {

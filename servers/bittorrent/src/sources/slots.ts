@@ -1,25 +1,29 @@
-/** Rows of the shared peer table, handed out by the thread that runs the sources (main). */
+/**
+ * Rows of the shared peer table. A row is taken by the source that accepted or dialled the connection (on main,
+ * or under `workers` on the worker whose copy of Listen accepted it) with a compare-and-swap on its connection
+ * field, so copies of a source on several threads never take the same row; PeerClosed frees it (P_CONN = 0).
+ */
 
-import { C_PEERS, MAX_PEERS, type SwarmState } from '../state/swarm-state.ts';
+import { C_PEERS, MAX_PEERS, P_CONN, type SwarmState } from '../state/swarm-state.ts';
 
-const inUse = new Uint8Array(MAX_PEERS);
+/** A row being set up: taken, its connection not registered yet. */
+const RESERVED = -1;
 
 export const slots = {
   take(st: SwarmState): number {
     for (let s = 0; s < MAX_PEERS; s++) {
-      if (inUse[s] === 0) {
-        inUse[s] = 1;
+      if (Atomics.compareExchange(st.peerI32, st.fieldIndex(s, P_CONN), 0, RESERVED) === 0) {
         st.addCounter(C_PEERS, 1);
         return s;
       }
     }
     return -1;
   },
-  give(st: SwarmState, slot: number): void {
-    if (inUse[slot] === 1) st.addCounter(C_PEERS, -1);
-    inUse[slot] = 0;
+  /** After the row's CLOSED flow: PeerClosed has already zeroed its connection field, so it is free again. */
+  give(st: SwarmState, _slot: number): void {
+    st.addCounter(C_PEERS, -1);
   },
-  count(): number {
-    return inUse.reduce((a, b) => a + b, 0);
+  count(st: SwarmState): number {
+    return st.counter(C_PEERS);
   },
 };

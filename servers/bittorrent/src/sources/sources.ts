@@ -28,7 +28,7 @@ export async function Listen(ctx: PeerSourceContext): Promise<void> {
   const pc = peerContext();
   await prepareMse();
   const server = createServer({ noDelay: true }, (socket: Socket) => {
-    if (slots.count() + open.size >= pc.options.maxPeers * 2 || ctx.signal.aborted) {
+    if (slots.count(pc.state) + open.size >= pc.options.maxPeers * 2 || ctx.signal.aborted) {
       socket.destroy();
       return;
     }
@@ -69,7 +69,7 @@ export async function Connect(ctx: PeerSourceContext): Promise<void> {
       if (st.isBanned(banKeyOf(target))) continue;
       const { host, port } = parseAddress(target);
       if (port === listeningPort && (host === '127.0.0.1' || host === pc.options.host)) continue;
-      if (slots.count() >= pc.options.maxPeers) break;
+      if (slots.count(st) >= pc.options.maxPeers) break;
       lastTry.set(target, now);
       connected.set(target, 'connecting');
       const socket = connect({ host, port });

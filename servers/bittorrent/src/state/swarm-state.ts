@@ -208,6 +208,9 @@ export class SwarmState {
   }
 
   // Per-peer fields.
+  fieldIndex(slot: number, field: number): number {
+    return slot * I_FIELDS + field;
+  }
   pi(slot: number, field: number): number {
     return Atomics.load(this.peerI32, slot * I_FIELDS + field);
   }
@@ -225,7 +228,8 @@ export class SwarmState {
   }
   /** Zeroes a peer's row (its source calls this before the row's first flow). */
   clearPeer(slot: number): void {
-    this.peerI32.fill(0, slot * I_FIELDS, (slot + 1) * I_FIELDS);
+    // Every field but the connection, which holds the row (see sources/slots.ts).
+    this.peerI32.fill(0, slot * I_FIELDS + 1, (slot + 1) * I_FIELDS);
     this.peerF64.fill(0, slot * F_FIELDS, (slot + 1) * F_FIELDS);
     this.peerHas.fill(0, slot * this.g.numPieces, (slot + 1) * this.g.numPieces);
     this.peerReq.fill(0, slot * this.reqRowBytes, (slot + 1) * this.reqRowBytes);

@@ -1,0 +1,77 @@
+/**
+ * Side by side on one Flux seeder (so both see the same machine load): a Flux leecher and a webtorrent leecher
+ * (test/interop/helpers/webtorrent-peer.ts), alternating, --runs times each. Prints MiB/s (from the leecher's
+ * start to its completion report, so process start-up is included for both) and CPU seconds per GiB.
+ *
+ *   node servers/bittorrent/tools/leechers.ts --mib 256 --runtime event --runs 3
+ */
+
+import { spawn } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { cpuSecondsOf, startPeer } from '../test/helpers/peer-process.ts';
+
+const WEBTORRENT_PEER = fileURLToPath(new URL('../test/interop/helpers/webtorrent-peer.ts', import.meta.url));
+const { values } = parseArgs({ options: {
+  mib: { type: 'string', default: '256' }, runtime: { type: 'string', default: 'event' }, runs: { type: 'string', default: '3' },
+} });
+const mib = Number(values.mib);
+const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+const dir = mkdtempSync(join(tmpdir(), 'bt-leechers-'));
+try {
+  const file = join(dir, 'data.bin');
+  const fd = openSync(file, 'w');
+  const chunk = Buffer.alloc(1 << 20);
+  for (let i = 0; i < mib; i++) writeSync(fd, randomFillSync(chunk));
+  closeSync(fd);
+  const torrent = join(dir, 'data.torrent');
+  const seeder = await startPeer(['--runtime', values.runtime!, '--port', '0', '--seed', file, '--torrent-out', torrent], { timeoutMs: 120_000 });
+  try {
+    for (let run = 0; run < Number(values.runs); run++) {
+      for (const who of ['flux', 'webtorrent'] as const) {
+        const out = join(dir, `out-${who}-${run}`);
+        const seed0 = seeder.cpuSeconds();
+        const t0 = performance.now();
+        let pid = 0;
+        let cpu = 0;
+        if (who === 'flux') {
+          const l = await startPeer(['--runtime', values.runtime!, '--port', '0', '--torrent', torrent, '--out', out, '--peer', `127.0.0.1:${seeder.port}`, '--exit-on-complete']);
+          pid = l.pid;
+          const poll = setInterval(() => { const c = cpuSecondsOf(pid); if (!Number.isNaN(c)) cpu = c; }, 50);
+          await l.completed();
+          clearInterval(poll);
+          await l.exited;
+        } else {
+          const config = { mode: 'leech', torrent, out, peers: [`127.0.0.1:${seeder.port}`], exitOnDone: true };
+          const child = spawn(process.execPath, [WEBTORRENT_PEER, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
+          pid = child.pid!;
+          const poll = setInterval(() => { const c = cpuSecondsOf(pid); if (!Number.isNaN(c)) cpu = c; }, 50);
+          await new Promise<void>((resolve, reject) => {
+            let text = '';
+            child.stdout!.on('data', (d: Buffer) => {
+              text += d.toString();
+              if (text.includes('"event":"done"')) resolve();
+            });
+            child.once('exit', (code) => (text.includes('"event":"done"') ? resolve() : reject(new Error(`webtorrent leecher exited ${code}: ${text}`))));
+          });
+          clearInterval(poll);
+          child.kill('SIGTERM');
+        }
+        const seconds = (performance.now() - t0) / 1000;
+        const seedCpu = seeder.cpuSeconds() - seed0;
+        console.log(JSON.stringify({ leecher: who, runtime: values.runtime, mib, run, mibPerS: +(mib / seconds).toFixed(1), seconds: +seconds.toFixed(2),
+          leecherCpuSPerGiB: +(cpu / (mib / 1024)).toFixed(2), seederCpuSPerGiB: +(seedCpu / (mib / 1024)).toFixed(2), loadavg: load() }));
+        rmSync(out, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await seeder.stop();
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
