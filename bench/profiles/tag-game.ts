@@ -151,7 +151,7 @@ const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) 
 async function runBots(context: ScenarioRunContext, settings: TagGameSettings, seed: number): Promise<ScenarioRunResult> {
   const origin = new URL(context.url).origin;
   const notes: string[] = [];
-  const { fleet, failed, errors } = await BotFleet.start({
+  const { fleet, failed, retries, errors } = await BotFleet.start({
     url: `${origin.replace(/^http/, 'ws')}/ws`,
     origin,
     players: context.level,
@@ -165,6 +165,7 @@ async function runBots(context: ScenarioRunContext, settings: TagGameSettings, s
   });
   try {
     if (failed > 0) notes.push(`${failed} of ${context.level} bots could not join (${errors.join('; ')})`);
+    if (retries > 0) notes.push(`${retries} connections were tried again after failing before their welcome`);
     await sleep(SETTLE_MS, context.signal);
     if (context.signal.aborted) throw new Error('aborted');
     const cpuBefore = processGroupCpuMs(context.pid);

@@ -79,7 +79,7 @@ export class BotFleet {
   }
 
   /** Starts the bot processes and waits until every bot joined (or could not): rejects when none could. */
-  static async start(options: FleetOptions): Promise<{ fleet: BotFleet; joined: number; failed: number; errors: string[] }> {
+  static async start(options: FleetOptions): Promise<{ fleet: BotFleet; joined: number; failed: number; retries: number; errors: string[] }> {
     const shares = splitBots(options.players, options.perProcess);
     const processes = shares.map((bots) => {
       const child = spawn(process.execPath, [BOT_PROCESS], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], detached: true });
@@ -122,9 +122,10 @@ export class BotFleet {
       }, 'joined')));
       const joined = reports.reduce((s, r) => s + r.joined, 0);
       const failed = reports.reduce((s, r) => s + r.failed, 0);
+      const retries = reports.reduce((s, r) => s + r.retries, 0);
       const errors = reports.flatMap((r) => r.errors).slice(0, 5);
       if (joined === 0) throw new Error(`no bot could join: ${errors.join('; ') || 'no reason given'}`);
-      return { fleet, joined, failed, errors };
+      return { fleet, joined, failed, retries, errors };
     } catch (error) {
       await fleet.stop();
       throw error;

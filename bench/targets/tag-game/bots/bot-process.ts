@@ -116,12 +116,13 @@ function connect(command: ConnectCommand): void {
   let joined = 0;
   let failed = 0;
   let reported = false;
+  let retries = 0;
   const errors: string[] = [];
   const report = () => {
     if (reported) return;
     reported = true;
     clearTimeout(deadline);
-    send({ type: 'joined', joined, failed: failed + pending, errors: pending > 0 ? [...errors, `${pending} bots not welcomed within ${command.joinDeadlineMs} ms`] : errors });
+    send({ type: 'joined', joined, failed: failed + pending, retries, errors: pending > 0 ? [...errors, `${pending} bots not welcomed within ${command.joinDeadlineMs} ms`] : errors });
   };
   const deadline = setTimeout(report, command.joinDeadlineMs);
   const settle = (bot: Bot, error?: string) => {
@@ -133,14 +134,28 @@ function connect(command: ConnectCommand): void {
     }
     if (--pending === 0) report();
   };
-  const open = (index: number) => {
+  const startedAt = Date.now();
+  // A connection that fails before its welcome (a reset while the server's accept queue overflowed, a refusal)
+  // is tried again after a short random pause, as a real client would, until the join deadline.
+  const open = (index: number, previous?: Bot) => {
     const socket = new WebSocket(command.url, { perMessageDeflate: false, skipUTF8Validation: true, origin: command.origin, handshakeTimeout: 30_000 });
-    const bot: Bot = {
+    const bot: Bot = previous ?? {
       index, socket, id: undefined, welcomed: false, closedCode: undefined, seq: 0, dx: 0, dy: 0, turnAt: 0,
       chaser: index % command.chaserEvery === command.chaserEvery - 1, nextParseAt: 0, states: 0, inWindow: false,
     };
-    bots.push(bot);
-    let settled = false;
+    bot.socket = socket;
+    if (!previous) bots.push(bot);
+    let failed = false;
+    const fail = (why: string) => {
+      if (failed || bot.welcomed) return;
+      failed = true;
+      socket.terminate();
+      const pause = 250 + prng.next() * 750;
+      if (!reported && Date.now() + pause < startedAt + command.joinDeadlineMs) {
+        retries++;
+        setTimeout(() => open(index, bot), pause).unref();
+      } else settle(bot, why);
+    };
     socket.on('open', () => socket.send(`{"type":"join","name":"${command.namePrefix}${index}"}`));
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       if (bot.welcomed) {
@@ -158,23 +173,16 @@ function connect(command: ConnectCommand): void {
       bot.id = message.id;
       bot.welcomed = true;
       wander(bot, Date.now());
-      if (!settled) {
-        settled = true;
-        settle(bot);
-      }
+      settle(bot);
     });
-    socket.on('error', (error) => {
-      if (!settled) {
-        settled = true;
-        settle(bot, error.message);
-      }
-    });
+    socket.on('error', (error) => fail(error.message));
     socket.on('close', (code) => {
-      bot.closedCode = code;
-      if (!settled) {
-        settled = true;
-        settle(bot, `closed with ${code} before the welcome`);
+      if (!bot.welcomed) {
+        fail(`closed with ${code} before the welcome`);
+        return;
       }
+      if (bot.socket !== socket) return;
+      bot.closedCode = code;
       if (measuring && bot.inWindow) windowClosed[code] = (windowClosed[code] ?? 0) + 1;
     });
   };

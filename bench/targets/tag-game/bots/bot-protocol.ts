@@ -39,6 +39,8 @@ export interface JoinedReport {
   /** Bots welcomed by the server. */
   readonly joined: number;
   readonly failed: number;
+  /** Connections tried again after failing before their welcome. */
+  readonly retries: number;
   /** The first few reasons a bot could not join. */
   readonly errors: readonly string[];
 }
