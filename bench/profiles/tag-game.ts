@@ -18,7 +18,7 @@ import { REPO_DIR } from '../src/paths.ts';
 import type { TargetDefinition } from '../src/profile.ts';
 import type { ScenarioProfile, ScenarioRunContext, ScenarioRunResult } from '../src/scenario.ts';
 import { BotFleet } from '../targets/tag-game/bots/bot-fleet.ts';
-import { processGroupCpuMs } from '../targets/tag-game/process-cpu.ts';
+import { processGroupCpuMs, processGroupRunQueueWaitMs } from '../targets/tag-game/process-cpu.ts';
 import { DEFAULT_GAME } from '../../servers/tag-game/src/game/index.ts';
 
 const SERVER = join(REPO_DIR, 'servers', 'tag-game', 'serve.ts');
@@ -169,11 +169,17 @@ async function runBots(context: ScenarioRunContext, settings: TagGameSettings, s
     await sleep(SETTLE_MS, context.signal);
     if (context.signal.aborted) throw new Error('aborted');
     const cpuBefore = processGroupCpuMs(context.pid);
+    const waitBefore = processGroupRunQueueWaitMs(context.pid);
     const startedAt = performance.now();
     const m = await fleet.measure(context.durationSeconds * 1000);
     const elapsedMs = performance.now() - startedAt;
     const cpuAfter = processGroupCpuMs(context.pid);
+    const waitAfter = processGroupRunQueueWaitMs(context.pid);
     const serverCpu = cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / elapsedMs : Number.NaN;
+    const serverWait = waitBefore !== undefined && waitAfter !== undefined ? (waitAfter - waitBefore) / elapsedMs : Number.NaN;
+    if (serverWait >= 0.2) {
+      notes.push(`the server's threads waited for a CPU ${Math.round(serverWait * 100)}% of the window: the machine, not the server, may have set this run's figures`);
+    }
     if (m.busiestProcessCores >= 0.8) {
       notes.push(`a bot process used ${Math.round(m.busiestProcessCores * 100)}% of a core (event loop delay p99 ${m.loopDelayP99Ms.toFixed(0)} ms): the bots may have limited this run; use more processes (--bots-per-process)`);
     }
@@ -190,6 +196,7 @@ async function runBots(context: ScenarioRunContext, settings: TagGameSettings, s
         messagesPerSecond: m.messagesPerSecond,
         bytesPerSecond: m.bytesPerSecond,
         serverCpu,
+        serverWait,
         botCpu: m.botCores,
         botMaxCpu: m.busiestProcessCores,
         inputRate,
@@ -220,6 +227,7 @@ export const tagGameProfile: ScenarioProfile = {
     { name: 'messagesPerSecond', label: 'msgs/s', format: 'rate', better: 'higher' },
     { name: 'bytesPerSecond', label: 'MB/s', format: 'megabytes', better: 'higher' },
     { name: 'serverCpu', label: 'server CPU', format: 'percent', better: 'lower' },
+    { name: 'serverWait', label: 'server waited', format: 'percent', better: 'lower' },
     { name: 'botCpu', label: 'bots CPU', format: 'percent', better: 'lower' },
     { name: 'botMaxCpu', label: 'busiest bot proc', format: 'percent', better: 'lower' },
     { name: 'inputRate', label: 'inputs/s a bot', format: 'number', better: 'higher' },

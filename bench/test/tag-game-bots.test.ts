@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readStateHeader } from '../targets/tag-game/bots/state-frame.ts';
 import { BIN_MS, DelayHistogram } from '../targets/tag-game/bots/delay-histogram.ts';
 import { splitBots } from '../targets/tag-game/bots/bot-fleet.ts';
-import { parseStat, processGroupCpuMs } from '../targets/tag-game/process-cpu.ts';
+import { parseStat, processGroupCpuMs, processGroupRunQueueWaitMs } from '../targets/tag-game/process-cpu.ts';
 import { held, parseArena, parseModes } from '../profiles/tag-game.ts';
 
 test('a state frame gives its tick and time without a parse; other frames give nothing', () => {
@@ -73,6 +73,11 @@ test("a process group's CPU time grows while it computes", (t) => {
   while (process.cpuUsage(start).user < 200_000 && performance.now() < deadline) Math.sqrt(Math.random());
   const after = processGroupCpuMs(stat!.pgrp)!;
   assert.ok(after - before >= 150, `${after - before} ms of CPU over 200 ms of computing`);
+  const wait = processGroupRunQueueWaitMs(stat!.pgrp);
+  if (wait !== undefined) assert.ok(Number.isFinite(wait) && wait >= 0, `waited ${wait} ms`);
+  // A group no process is in: nothing to sum.
+  assert.equal(processGroupCpuMs(2 ** 31 - 1), undefined);
+  assert.equal(processGroupRunQueueWaitMs(2 ** 31 - 1), undefined);
 });
 
 test('tag-game options: interest modes, the arena, and what "held" means', () => {
