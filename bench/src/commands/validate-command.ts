@@ -62,6 +62,7 @@ export interface ValidateOptions {
   readonly history: string | false;
   readonly out: string;
   readonly repredict?: string;
+  readonly minPathShare: string;
   readonly [profileOption: string]: unknown;
 }
 
@@ -82,6 +83,7 @@ export function registerValidateCommand(program: Command, profiles: readonly Any
     .option('--speedup-set <option=value>', 'the profile option that really speeds the node up (cpu: rounds=<half>)')
     .option('--history <file>', 'validation records (one JSON a line)', VALIDATION_HISTORY)
     .option('--no-history', 'do not append the record')
+    .option('--min-path-share <p>', 'leave out paths taken by fewer than this share of the profiled flows (the cold start: cache misses, prefill)', '0.001')
     .option('--repredict <dir>', "a stored validation's directory: predict its measurements again with the simulator as it is now (no measuring)")
     .option('--out <dir>', 'where the table, chart and record go', DEFAULT_LOCAL_DIR);
   const seen = new Set<string>();
@@ -98,7 +100,7 @@ export function registerValidateCommand(program: Command, profiles: readonly Any
     const profile = profiles.find((p) => p.name === name && (p.kind === undefined || p.kind === 'load')) as Profile | undefined;
     try {
       if (profile === undefined || PROGRAMS[name] === undefined) throw new BenchError(benchCodes.USAGE, `validate: no HTTP profile ${name} with a known program (${Object.keys(PROGRAMS).join(', ')})`);
-      process.exitCode = options.repredict !== undefined ? await repredict(options.repredict as string, options.history) : await validate(profile, options);
+      process.exitCode = options.repredict !== undefined ? await repredict(options.repredict as string, options.history, Number(options.minPathShare)) : await validate(profile, options);
     } catch (error) {
       await killAllChildren();
       process.stderr.write(`bench validate: ${error instanceof BenchError ? `${error.code}: ` : ''}${(error as Error).message}\n`);
@@ -145,7 +147,7 @@ async function validate(profile: Profile, options: ValidateOptions): Promise<num
     const stats = JSON.parse(await readFile(statsFile, 'utf8')) as ProfileInput & { flows: { started: number } };
     const speedups = parseSpeedup(options.speedup);
     const configs: Config[] = coreCounts.flatMap((cores) => runtimes.map((runtime) => ({ runtime, cores })));
-    const modelSetup = await setupModel(profile.name, stats, calibration, seed);
+    const modelSetup = await setupModel(profile.name, stats, calibration, seed, Number(options.minPathShare));
     log(`profile: ${calibration.throughput.toFixed(0)} req/s, server CPU ${calibration.serverCpuUs.toFixed(1)} us/request (nodes ${modelSetup.nodeUs.toFixed(1)}, the rest ${modelSetup.ioUs.toFixed(1)}), wrk ${calibration.clientCpuUs.toFixed(1)} us/request; at 1 connection p50 ${(calibration.latency1Us / 1000).toFixed(3)} ms, CPU ${calibration.cpu1Us.toFixed(1)} us/request: wake-up ${modelSetup.costs.wakeUs.toFixed(0)} us`);
     for (const note of modelSetup.notes) log(`model: ${note}`);
 
@@ -218,13 +220,13 @@ interface ModelSetup {
 }
 
 /** The simulator's inputs from a profile and the calibration of the same run. */
-async function setupModel(profileName: string, stats: ProfileInput, calibration: Calibration, seed: number): Promise<ModelSetup> {
+async function setupModel(profileName: string, stats: ProfileInput, calibration: Calibration, seed: number, minPathShare: number): Promise<ModelSetup> {
   const ir = loadProgram(PROGRAMS[profileName]!);
   const declared = await classifyImplementation(pathToFileURL(IMPLEMENTATIONS[profileName]!).href);
   // Environment constants from the same run: the wake-up of an idle thread (at 1 connection every request
   // pays it: latency minus CPU minus the network both ways), and the process's CPU per request.
   const costs = { ...DEFAULT_COSTS, wakeUs: Math.max(0, calibration.latency1Us - 2 * DEFAULT_COSTS.netUs - calibration.cpu1Us * stretchOf(calibration.background)) };
-  const common = { ir, profile: stats, seed, cpuPerRequestUs: calibration.serverCpuUs, minPathShare: 0.001, tailCut: 4, asyncNodes: declared.async, syncNodes: declared.sync, costs };
+  const common = { ir, profile: stats, seed, cpuPerRequestUs: calibration.serverCpuUs, minPathShare, tailCut: 4, asyncNodes: declared.async, syncNodes: declared.sync, costs };
   const base = predict({ ...common, runtime: 'event', cores: 1, connections: [1], measure: 10 });
   return { profileName, common, costs, ioUs: base.ioUs, nodeUs: base.compiled.demand.home + base.compiled.demand.pool - base.ioUs, notes: base.model.notes };
 }
@@ -299,7 +301,7 @@ function medianOf(values: readonly number[]): number {
  * `--repredict <record dir>`: the predictions of a stored validation recomputed with the simulator as it is now
  * (same profile, calibration and measurements); written beside the original as `*-repredicted.*`.
  */
-async function repredict(dir: string, history: string | false): Promise<number> {
+async function repredict(dir: string, history: string | false, minPathShare: number): Promise<number> {
   const record = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as {
     id: string; profile: string; settings: { runtimes: RuntimeName[]; cores: number[]; connections: number[]; seed: number };
     calibration: Calibration; cells: Cell[]; speedup: { node: string; factor: number; set: string; rows: SpeedupRow[] } | null;
@@ -314,7 +316,7 @@ async function repredict(dir: string, history: string | false): Promise<number> 
     if (!measured.has(k)) measured.set(k, new Map());
     if (c.measured !== null) measured.get(k)!.set(c.connections, { ...(c.measured as MeasuredCell), background: c.background ?? record.calibration.background });
   }
-  const setup = await setupModel(record.profile, stats, record.calibration, seed);
+  const setup = await setupModel(record.profile, stats, record.calibration, seed, minPathShare);
   const speedups = record.speedup === null ? null : { node: record.speedup.node, factor: record.speedup.factor };
   const fastOf = (c: Config, n: number): { throughput: number; share?: number } | undefined => {
     const stored = record.fastCells?.[key(c)]?.[String(n)];
@@ -326,10 +328,10 @@ async function repredict(dir: string, history: string | false): Promise<number> 
   const { cells, summary, speedupRows } = predictAndCompare(setup, record.calibration, configs, connections, measured, speedups, speedups === null ? null : fastOf);
   const id = `${record.id}-repredicted`;
   const text = `bench validate ${record.profile}: the measurements of ${record.id}, predicted again by the simulator at ${gitInfo(REPO_DIR).commit ?? 'unknown commit'}\n` +
-    `calibration: server CPU ${record.calibration.serverCpuUs.toFixed(1)} us/request (nodes ${setup.nodeUs.toFixed(1)}, outside ${setup.ioUs.toFixed(1)}), wrk ${record.calibration.clientCpuUs.toFixed(1)} us/request, wake-up ${setup.costs.wakeUs.toFixed(0)} us\n` +
+    `paths below ${minPathShare} of the profiled flows left out; calibration: server CPU ${record.calibration.serverCpuUs.toFixed(1)} us/request (nodes ${setup.nodeUs.toFixed(1)}, outside ${setup.ioUs.toFixed(1)}), wrk ${record.calibration.clientCpuUs.toFixed(1)} us/request, wake-up ${setup.costs.wakeUs.toFixed(0)} us\n` +
     renderValidation(cells, summary) + (speedups === null ? '' : speedupTable(speedups, record.speedup!.set, speedupRows));
   process.stdout.write(text);
-  const out = { ...record, id, repredictedFrom: record.id, git: gitInfo(REPO_DIR), cells, summary, speedup: speedups === null ? null : { ...record.speedup, rows: speedupRows } };
+  const out = { ...record, id, repredictedFrom: record.id, minPathShare, git: gitInfo(REPO_DIR), cells, summary, speedup: speedups === null ? null : { ...record.speedup, rows: speedupRows } };
   await writeFile(join(dir, 'table-repredicted.txt'), text);
   await writeFile(join(dir, 'chart-repredicted.svg'), validationChart(record.profile, cells, cores, runtimes));
   await writeFile(join(dir, 'results-repredicted.json'), `${JSON.stringify(out, null, 2)}\n`);
