@@ -102,7 +102,12 @@ BuildAnnounce (announce: Announce) => (announce: Announce);
 SendAnnounce (announce: Announce) => (announce: Announce);
 AddCandidates (announce: Announce) => ();
 Rechoke (tick: Tick) => ();
+// Keep-alives and stalled peers; then every peer whose pipeline ran low is topped up (blocks come free when a
+// peer leaves, chokes us or sent a bad piece, and the peers that could take them may have nothing in flight).
 KeepAlive (tick: Tick) => ();
+KeepAlive = CheckPeers -> Rerequest;
+CheckPeers (tick: Tick) => (tick: Tick);
+Rerequest (tick: Tick) => ();
 
 // A peer's messages one at a time, in the order they came (its flags, its pipeline, its view of us).
 atomic Message:{conn(session)};
@@ -126,6 +131,7 @@ atomic MarkHave:{pieces};
 atomic OnInterested:{slots};
 atomic OnNotInterested:{slots};
 atomic Rechoke:{slots};
+atomic Rerequest:{picker};
 // The tracker's candidate addresses, read by the Connect source.
 atomic AddCandidates:{candidates};
 

@@ -29,7 +29,8 @@ export interface BittorrentNodes {
   SendAnnounce(...inputs: [announce: Announce]): MaybePromise<[announce: Announce]>;
   AddCandidates(...inputs: [announce: Announce]): MaybePromise<void>;
   Rechoke(...inputs: [tick: Tick]): MaybePromise<void>;
-  KeepAlive(...inputs: [tick: Tick]): MaybePromise<void>;
+  CheckPeers(...inputs: [tick: Tick]): MaybePromise<[tick: Tick]>;
+  Rerequest(...inputs: [tick: Tick]): MaybePromise<void>;
 }
 
 export interface BittorrentSources {

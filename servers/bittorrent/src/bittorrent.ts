@@ -52,7 +52,8 @@ export default {
     SendAnnounce: timers.SendAnnounce,
     AddCandidates: timers.AddCandidates,
     Rechoke: timers.Rechoke,
-    KeepAlive: timers.KeepAlive,
+    CheckPeers: timers.CheckPeers,
+    Rerequest: timers.Rerequest,
   },
   predicates: {
     IsOpen: message.IsOpen, IsClosed: message.IsClosed, IsChoke: message.IsChoke, IsUnchoke: message.IsUnchoke,

@@ -60,7 +60,10 @@ try {
             child.once('exit', (code) => (text.includes('"event":"done"') ? resolve() : reject(new Error(`webtorrent leecher exited ${code}: ${text}`))));
           });
           clearInterval(poll);
-          child.kill('SIGTERM');
+          // It exits by itself once done (exitOnDone); a signal only if it lingers.
+          const lingering = setTimeout(() => child.kill('SIGTERM'), 10_000);
+          await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
+          clearTimeout(lingering);
         }
         const seconds = (performance.now() - t0) / 1000;
         const seedCpu = seeder.cpuSeconds() - seed0;

@@ -11,6 +11,7 @@ import {
   MAX_CANDIDATES, P_OUTSTANDING,
 } from '../state/swarm-state.ts';
 import type { Announce, Tick } from '../types.ts';
+import { requestMore } from './peer.ts';
 
 type Out = [announce: Announce];
 
@@ -65,7 +66,7 @@ export function Rechoke(tick: Tick): void {
 }
 
 /** Keep-alives to quiet connections; closes peers that went silent or sit on our requests. */
-export function KeepAlive(tick: Tick): void {
+export function CheckPeers(tick: Tick): [tick: Tick] {
   const { state: st, options } = peerContext();
   const complete = st.counter(C_HAVE) === st.g.numPieces;
   forEachOpenPeer(st, (s, conn) => {
@@ -73,6 +74,14 @@ export function KeepAlive(tick: Tick): void {
     if (!complete && st.pi(s, P_OUTSTANDING) > 0 && tick - st.pf(s, F_LAST_BLOCK) > options.requestTimeoutMs) return io.destroy(conn);
     if (tick - st.pf(s, F_LAST_SENT) > options.keepAliveIntervalMs) send(st, s, conn, W.KEEP_ALIVE);
   });
+  return [tick];
+}
+
+/** Tops up every open peer's pipeline (under `picker`: the same steps a peer's own flows take). */
+export function Rerequest(_tick: Tick): void {
+  const { state: st } = peerContext();
+  if (st.complete()) return;
+  forEachOpenPeer(st, (slot, conn) => requestMore({ conn, slot }));
 }
 
 export function TimerFailed(error: unknown, _tick: Tick): void {

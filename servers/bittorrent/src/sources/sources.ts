@@ -143,5 +143,5 @@ export function ChokeTimer(ctx: SourceContext<[tick: Tick]>): Promise<void> {
 
 export function KeepAliveTimer(ctx: SourceContext<[tick: Tick]>): Promise<void> {
   const o = peerContext().options;
-  return every(ctx, Math.max(50, Math.min(5_000, o.stallTimeoutMs / 4, o.requestTimeoutMs / 4, o.keepAliveIntervalMs / 2)));
+  return every(ctx, Math.max(50, Math.min(1_000, o.stallTimeoutMs / 4, o.requestTimeoutMs / 4, o.keepAliveIntervalMs / 2)));
 }
