@@ -18,9 +18,10 @@ export default {
     // Under every runtime but event, SendData may write to connections another thread owns.
     setFrameSharing(ctx.runtime !== 'event');
   },
-  // Under `workers` every worker serves its own connections on the one port; the clock ticks once, on main,
-  // and its flow writes to every worker's connections through io. The world is one, in shared memory.
-  sourceModes: { Listen: 'every-thread', Clock: 'once' },
+  // Under `workers` both sources run once, on the main thread, with their flows: one authority, no lock shared
+  // across threads. Listen on every worker (src/tag-game-every-worker.ts) left joins waiting forever under
+  // input load (README, "Under each runtime").
+  sourceModes: { Listen: 'once', Clock: 'once' },
   sources: { Listen: listen, Clock: clock },
   sessions: {
     ClientSession: (client: Client, _inbound: Inbound) => client.conn.id,

@@ -4,7 +4,7 @@
  *
  *   node servers/tag-game/tools/load.ts --runtime event --players 1000 [--seconds 10] [--procs 4] [-- <server flags>]
  *
- * Prints one JSON line: states a second per bot (the achieved tick rate), state delay p50 / p99 (server tick
+ * Prints one JSON line: players welcomed and how long their joins took (p50, max), states a second per bot (the achieved tick rate), state delay p50 / p99 (server tick
  * time to bot receipt, ms), bytes and messages received a second, the server's CPU (share of one core), load.
  */
 
@@ -26,6 +26,8 @@ const { values, positionals } = parseArgs({
 });
 
 interface BotReport {
+  joined: number;
+  joinMs: number[];
   states: number;
   bytes: number;
   delays: number[];
@@ -35,13 +37,22 @@ interface BotReport {
 if (values.bot !== undefined) {
   const [port, count, warmMs, runMs] = values.bot.split(':').map(Number) as [number, number, number, number];
   const sockets: WebSocket[] = [];
-  const report: BotReport = { states: 0, bytes: 0, delays: [], seconds: runMs / 1000 };
+  const report: BotReport = { joined: 0, joinMs: [], states: 0, bytes: 0, delays: [], seconds: runMs / 1000 };
   let measuring = false;
   for (let i = 0; i < count; i++) {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { perMessageDeflate: false });
     sockets.push(ws);
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'join', name: `bot${process.pid % 1000}-${i}` })));
+    let sentAt = 0;
+    ws.on('open', () => {
+      sentAt = Date.now();
+      ws.send(JSON.stringify({ type: 'join', name: `bot${process.pid % 1000}-${i}` }));
+    });
     ws.on('message', (data: Buffer) => {
+      if (sentAt > 0 && data.subarray(0, 20).toString('latin1').includes('welcome')) {
+        report.joined++;
+        report.joinMs.push(Date.now() - sentAt);
+        sentAt = 0;
+      }
       if (!measuring) return;
       // Cheap parse: only the time field near the start.
       const head = data.subarray(0, 80).toString('latin1');
@@ -106,9 +117,11 @@ if (values.bot !== undefined) {
   const delays = reports.flatMap((r) => r.delays).sort((a, b) => a - b);
   const pick = (q: number) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))] ?? NaN;
   const states = reports.reduce((n, r) => n + r.states, 0);
+  const joins = reports.flatMap((r) => r.joinMs).sort((a, b) => a - b);
   const bytes = reports.reduce((n, r) => n + r.bytes, 0);
   console.log(JSON.stringify({
     runtime: values.runtime, players, flags: positionals.join(' '),
+    joined: joins.length, joinP50: joins[Math.floor(joins.length / 2)], joinMax: joins.at(-1),
     tickRate: +(states / players / seconds).toFixed(1),
     delayP50: pick(0.5), delayP99: pick(0.99),
     messagesPerSecond: Math.round(states / seconds), serverCpu: +serverCpu.toFixed(2), mbPerSecond: +(bytes / seconds / 1e6).toFixed(1),
