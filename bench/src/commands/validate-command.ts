@@ -151,17 +151,17 @@ async function validate(profile: Profile, options: ValidateOptions): Promise<num
     log(`profile: ${calibration.throughput.toFixed(0)} req/s, server CPU ${calibration.serverCpuUs.toFixed(1)} us/request (nodes ${modelSetup.nodeUs.toFixed(1)}, the rest ${modelSetup.ioUs.toFixed(1)}), wrk ${calibration.clientCpuUs.toFixed(1)} us/request; at 1 connection p50 ${(calibration.latency1Us / 1000).toFixed(3)} ms, CPU ${calibration.cpu1Us.toFixed(1)} us/request: wake-up ${modelSetup.costs.wakeUs.toFixed(0)} us`);
     for (const note of modelSetup.notes) log(`model: ${note}`);
 
-    // 2. Measurements, all targets of all configurations started once, runs interleaved.
-    const measured = await measureAll(prepared, configs, connections, { wrkPinned, wrkFree, duration, warmup, runs, log });
-    // 3. The same with the node really made faster, when asked.
-    let fastMeasured: Map<string, Map<number, MeasuredCell>> | null = null;
+    // 2. Measurements, all targets of all configurations started once, runs interleaved; with --speedup, the
+    // same server asked to do less measured beside each run (side by side, so that the ratio meets one machine).
+    let fastPrepared: PreparedWorkload | null = null;
     if (speedups !== null) {
       if (options.speedupSet === undefined) throw new BenchError(benchCodes.USAGE, '--speedup needs --speedup-set <option>=<value> (what really makes the node faster)');
       const [opt, value] = options.speedupSet.split('=');
-      log(`speedup: ${speedups.node} x${speedups.factor} in the model; measured with --${opt} ${value}`);
-      const fastPrepared = await profile.prepare({ seed, runtimes, options: { ...profileOptions, [camel(opt!)]: value }, log });
-      fastMeasured = await measureAll(fastPrepared, configs, connections, { wrkPinned, wrkFree, duration, warmup, runs, log });
+      log(`speedup: ${speedups.node} x${speedups.factor} in the model; measured with --${opt} ${value}, alternating with the profiled workload`);
+      fastPrepared = await profile.prepare({ seed, runtimes, options: { ...profileOptions, [camel(opt!)]: value }, log });
     }
+    const [measured, fastMeasuredOrNone] = (await measureAll(fastPrepared === null ? [prepared] : [prepared, fastPrepared], configs, connections, { wrkPinned, wrkFree, duration, warmup, runs, log })) as [Map<string, Map<number, MeasuredCell>>, Map<string, Map<number, MeasuredCell>> | undefined];
+    const fastMeasured = fastMeasuredOrNone ?? null;
     // 4. Predictions for each cell, for the machine as it was then, and the comparison.
     const { cells, summary, speedupRows } = predictAndCompare(modelSetup, calibration, configs, connections, measured, speedups,
       fastMeasured === null ? null : (c, n) => {
@@ -390,64 +390,91 @@ interface MeasuredCell {
   background: number;
 }
 
+/**
+ * Measures every configuration under each workload (the second, when given, is the same server asked to do
+ * less: the real speedup), all targets started once, runs interleaved: round by round, configuration by
+ * configuration, the workloads back to back in alternating order, so that a ratio between them is taken side by
+ * side on the same machine.
+ */
 async function measureAll(
-  prepared: PreparedWorkload,
+  workloads: readonly PreparedWorkload[],
   configs: readonly Config[],
   connections: readonly number[],
   o: { wrkPinned: string; wrkFree: string; duration: number; warmup: number; runs: number; log: (m: string) => void },
-): Promise<Map<string, Map<number, MeasuredCell>>> {
-  const out = new Map<string, Map<number, MeasuredCell>>();
+): Promise<Map<string, Map<number, MeasuredCell>>[]> {
+  const outs = workloads.map(() => new Map<string, Map<number, MeasuredCell>>());
   const targets = new Map<string, RunningTarget>();
   const clients = new Map<string, LoadClient>();
+  const started: RunningTarget[] = [];
+  const tkey = (w: number, c: Config) => `${w}:${key(c)}`;
   try {
     for (const c of configs) {
-      const spec = await prepared.fluxTarget(c.runtime).launch();
-      targets.set(key(c), await startTarget(pinned(spec, c.cores === 1 ? '0' : '0,1', [])));
-      out.set(key(c), new Map());
+      let previous: { args: string; target: RunningTarget } | null = null;
+      for (let w = 0; w < workloads.length; w++) {
+        const spec = await workloads[w]!.fluxTarget(c.runtime).launch();
+        const args = JSON.stringify([spec.command, spec.args]);
+        if (previous !== null && previous.args === args) targets.set(tkey(w, c), previous.target);
+        else {
+          const target = await startTarget(pinned(spec, c.cores === 1 ? '0' : '0,1', []));
+          started.push(target);
+          targets.set(tkey(w, c), target);
+          previous = { args, target };
+        }
+        outs[w]!.set(key(c), new Map());
+      }
     }
     for (const cores of new Set(configs.map((c) => c.cores))) {
-      const client = prepared.createLoadClient({ kind: 'wrk', wrkBinary: cores === 1 ? o.wrkPinned : o.wrkFree, wrkThreads: 1 });
-      await client.open();
-      clients.set(String(cores), client);
+      for (let w = 0; w < workloads.length; w++) {
+        const client = workloads[w]!.createLoadClient({ kind: 'wrk', wrkBinary: cores === 1 ? o.wrkPinned : o.wrkFree, wrkThreads: 1 });
+        await client.open();
+        clients.set(`${w}:${cores}`, client);
+      }
     }
     for (const n of connections) {
       const samples = new Map<string, { m: RunMeasurement; cpuUs: number; background: number }[]>();
       for (const c of configs) {
-        const t = targets.get(key(c))!;
-        if (o.warmup > 0) await clients.get(String(c.cores))!.run({ url: t.url, connections: n, durationSeconds: Math.max(1, Math.round(o.warmup)), warmup: true });
-        samples.set(key(c), []);
+        for (let w = 0; w < workloads.length; w++) {
+          const t = targets.get(tkey(w, c))!;
+          if (o.warmup > 0) await clients.get(`${w}:${c.cores}`)!.run({ url: t.url, connections: n, durationSeconds: Math.max(1, Math.round(o.warmup)), warmup: true });
+          samples.set(tkey(w, c), []);
+        }
       }
       for (let round = 0; round < o.runs; round++) {
         const order = configs.map((_, i) => configs[(i + round) % configs.length]!);
         for (const c of order) {
-          const t = targets.get(key(c))!;
-          o.log(`measure ${c.runtime} ${c.cores} core${c.cores > 1 ? 's' : ''} c=${n} run ${round + 1}/${o.runs} (load ${loadavg()[0]!.toFixed(2)})`);
-          // As many spinners as the runtime keeps threads busy: event one, the others one per core.
-          const background = await probeCoreShare(c.cores === 1 ? [0] : [0, 1], c.runtime === 'event' ? 1 : c.cores);
-          const before = processCpuSeconds(t.pid);
-          const m = await clients.get(String(c.cores))!.run({ url: t.url, connections: n, durationSeconds: o.duration, warmup: false });
-          const after = processCpuSeconds(t.pid);
-          samples.get(key(c))!.push({ m, cpuUs: ((after - before) / Math.max(1, m.requests)) * 1e6, background });
+          for (let k = 0; k < workloads.length; k++) {
+            const w = (k + round) % workloads.length;
+            const t = targets.get(tkey(w, c))!;
+            o.log(`measure ${c.runtime} ${c.cores} core${c.cores > 1 ? 's' : ''} c=${n}${workloads.length > 1 ? ` workload ${w + 1}` : ''} run ${round + 1}/${o.runs} (load ${loadavg()[0]!.toFixed(2)})`);
+            // As many spinners as the runtime keeps threads busy: event one, the others one per core.
+            const background = await probeCoreShare(c.cores === 1 ? [0] : [0, 1], c.runtime === 'event' ? 1 : c.cores);
+            const before = processCpuSeconds(t.pid);
+            const m = await clients.get(`${w}:${c.cores}`)!.run({ url: t.url, connections: n, durationSeconds: o.duration, warmup: false });
+            const after = processCpuSeconds(t.pid);
+            samples.get(tkey(w, c))!.push({ m, cpuUs: ((after - before) / Math.max(1, m.requests)) * 1e6, background });
+          }
         }
       }
       for (const c of configs) {
-        const list = samples.get(key(c))!;
-        out.get(key(c))!.set(n, {
-          throughput: median(list.map((s) => s.m.requestsPerSecond)),
-          p50Ms: median(list.map((s) => s.m.latencyMs.p50)),
-          p99Ms: median(list.map((s) => s.m.latencyMs.p99)),
-          runs: list.map((s) => s.m.requestsPerSecond),
-          serverCpuUs: median(list.map((s) => s.cpuUs)),
-          errors: list.reduce((a, s) => a + s.m.errors + s.m.non2xx, 0),
-          background: list.reduce((a, s) => a + s.background, 0) / Math.max(1, list.length),
-        });
+        for (let w = 0; w < workloads.length; w++) {
+          const list = samples.get(tkey(w, c))!;
+          outs[w]!.get(key(c))!.set(n, {
+            throughput: median(list.map((s) => s.m.requestsPerSecond)),
+            p50Ms: median(list.map((s) => s.m.latencyMs.p50)),
+            p99Ms: median(list.map((s) => s.m.latencyMs.p99)),
+            runs: list.map((s) => s.m.requestsPerSecond),
+            serverCpuUs: median(list.map((s) => s.cpuUs)),
+            errors: list.reduce((a, s) => a + s.m.errors + s.m.non2xx, 0),
+            background: list.reduce((a, s) => a + s.background, 0) / Math.max(1, list.length),
+          });
+        }
       }
     }
   } finally {
     for (const client of clients.values()) await client.close();
-    for (const t of targets.values()) await t.stop(10_000);
+    for (const t of started) await t.stop(10_000);
   }
-  return out;
+  return outs;
 }
 
 function pinned(spec: LaunchSpec, cpus: string, extra: readonly string[]): LaunchSpec {
