@@ -1,8 +1,9 @@
 /**
  * The Listen source: one HTTP server that serves the client at / and upgrades /ws to a WebSocket (ws,
- * noServer), and the limits around each connection. It runs where its sockets live (the main thread, or under
- * `workers` every worker, on one shared port) and emits (client, inbound) per text frame and once when the
- * connection closes; a connection's flows run one after another, in arrival order.
+ * noServer), and the limits around each connection. Its sockets live on the thread it runs on (the main
+ * thread; src/tag-game-every-worker.ts runs a copy on every `workers` worker, on one shared port). It emits
+ * (client, inbound) per text frame and once when the connection closes; a connection's flows run one after
+ * another, in arrival order.
  *
  * Per connection: the upgrade must name an allowed Origin (or none: non-browser clients); text frames only,
  * at most maxPayload bytes (ws closes larger ones with 1009); at most rateLimit messages a second (burst
