@@ -26,13 +26,13 @@ import { gitInfo } from '../results/environment.ts';
 import { compareCells, renderValidation, type Cell, type PredictorRow } from './validate-compare.ts';
 import { parseIntegerList, parseNameList, parsePositiveInteger } from './parse.ts';
 // The analysis package is a sibling in this repository; bench does not list it as a dependency (no install).
-import { classifyImplementation, loadProgram, predict } from '../../../packages/analysis/src/simulate/run.ts';
+import { classifyImplementation, loadProgram, predict } from '@flux/analysis/simulate/run.ts';
 import { pathToFileURL } from 'node:url';
-import { operationalBounds } from '../../../packages/analysis/src/predict/operational-bounds.ts';
-import { fitUsl, uslPredict } from '../../../packages/analysis/src/predict/usl.ts';
-import { lineChartSvg, type Series } from '../../../packages/analysis/src/simulate/svg-chart.ts';
-import type { ProfileInput } from '../../../packages/analysis/src/simulate/model.ts';
-import { DEFAULT_COSTS, type RuntimeName } from '../../../packages/analysis/src/simulate/runtime-costs.ts';
+import { operationalBounds } from '@flux/analysis/predict/operational-bounds.ts';
+import { fitUsl, uslPredict } from '@flux/analysis/predict/usl.ts';
+import { lineChartSvg, type Series } from '@flux/analysis/simulate/svg-chart.ts';
+import type { ProfileInput } from '@flux/analysis/simulate/model.ts';
+import { DEFAULT_COSTS, type RuntimeName } from '@flux/analysis/simulate/runtime-costs.ts';
 
 const PROGRAMS: Record<string, string> = {
   web: join(REPO_DIR, 'servers/web/web.flux'),
