@@ -11,12 +11,15 @@ import { createMetainfo, MetainfoError, readMetainfo, type Metainfo } from './me
 import { OptionError, readOptions, type PeerOptions } from './options.ts';
 import { newPeerId } from './protocol/handshake.ts';
 import { C_HAVE, geometryOf, stateByteLength, SwarmState } from './state/swarm-state.ts';
+import { ServedPieces } from './storage/served-pieces.ts';
 import { Storage, StorageError } from './storage/storage.ts';
 
 export interface PeerContext {
   readonly options: PeerOptions;
   readonly meta: Metainfo;
   readonly storage: Storage;
+  /** Pieces recently served, as ready-made piece messages (this thread's). */
+  readonly served: ServedPieces;
   readonly state: SwarmState;
   readonly peerId: Buffer;
   readonly runtime: string;
@@ -69,7 +72,7 @@ async function setupThread(ctx: SetupContext): Promise<PeerContext> {
     }
     verifiedOnStart = state.counters[C_HAVE]!;
   }
-  current = { options, meta, storage, state, peerId: Buffer.from(state.peerId), runtime: ctx.runtime, dataDir, verifiedOnStart };
+  current = { options, meta, storage, served: new ServedPieces(storage), state, peerId: Buffer.from(state.peerId), runtime: ctx.runtime, dataDir, verifiedOnStart };
   return current;
 }
 

@@ -13,9 +13,9 @@ import { requestMore } from './peer.ts';
 
 type Out = [peer: Peer, event: PieceEvent];
 
-/** A request: the block read straight into the message that carries it, one write. */
+/** A request: answered with a view on the piece's cached wire image, one write. */
 export function ServeBlock(peer: Peer, msg: Msg): void {
-  const { state: st, storage } = peerContext();
+  const { state: st, storage, served } = peerContext();
   const d = msg.data;
   const piece = W.u32(d, 0);
   const begin = W.u32(d, 4);
@@ -25,8 +25,12 @@ export function ServeBlock(peer: Peer, msg: Msg): void {
     if (st.pi(peer.slot, P_FAST) === 1) send(st, peer.slot, peer.conn, W.blockMsg(W.REJECT, piece, begin, length));
     return;
   }
-  const out = W.pieceMsg(piece, begin, length);
-  storage.read(piece, begin, out, 13, length);
+  let out = served.blockMessage(piece, begin, length);
+  if (out === undefined) {
+    // Not a whole aligned block (webtorrent and we never ask that way): built for this request alone.
+    out = W.pieceMsg(piece, begin, length);
+    storage.read(piece, begin, out, 13, length);
+  }
   send(st, peer.slot, peer.conn, out);
   st.addBytes(BYTES_UPLOADED, length);
   countBytes(st, peer.slot, 0, length);
@@ -59,7 +63,7 @@ export function ReceiveBlock(peer: Peer, msg: Msg): Out {
     return [peer, NOT_COMPLETE(piece)];
   }
   const pool = st.poolOf(piece);
-  if (pool !== undefined) pool.set(data, begin);
+  if (pool !== undefined) W.copyInto(data, pool, begin);
   else storage.write(piece, begin, data);
   st.blockState[block] = RECEIVED;
   st.blockFrom[block] = s;

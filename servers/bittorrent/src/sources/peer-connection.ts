@@ -158,8 +158,15 @@ export class PeerConnection {
 
   private received(chunk: Buffer): void {
     this.pc.state.setPf(this.peer!.slot, F_LAST_RECV, Date.now());
-    this.reader!.push(chunk);
-    this.pump();
+    // What the flows of this chunk's messages write (the blocks they serve, the requests they send) leaves in
+    // one writev once they are done, not in a write each; flows that end later write as usual.
+    this.socket.cork();
+    try {
+      this.reader!.push(chunk);
+      this.pump();
+    } finally {
+      this.socket.uncork();
+    }
   }
 
   private enqueue(msg: Msg): void {
