@@ -1,8 +1,9 @@
 /**
  * Splits a connection's bytes into messages: a 4-byte big-endian length, then that many bytes (an id and its
  * payload; length 0 is a keep-alive). A length over MAX_MESSAGE is an error before a byte of it is buffered.
- * A message that arrives whole inside one chunk is handed over as a view on that chunk (no copy); only a message
- * split across chunks is gathered into a buffer of its own.
+ * A message that arrives whole inside one chunk is handed over as a view on that chunk (no copy); a message split
+ * across chunks is copied once, piece by piece as its bytes come, into room carved from a slab (no per-message
+ * allocation, no re-concatenation while it grows).
  */
 
 import { MAX_MESSAGE, u32 } from './wire.ts';
@@ -18,8 +19,15 @@ export class ProtocolError extends Error {
 export type OnMessage = (id: number, payload: Uint8Array) => void;
 
 export class FrameReader {
-  /** Bytes of a message (or of a length prefix) that began in an earlier chunk. */
-  private partial: Buffer | null = null;
+  /** The id and payload of a message begun in an earlier chunk, and how much of it has come. */
+  private held: Buffer | null = null;
+  private heldBytes = 0;
+  /** A length prefix split across chunks. */
+  private readonly prefix = Buffer.alloc(4);
+  private prefixBytes = 0;
+  /** Where held messages are carved from; a message keeps its slab alive only as long as it lives itself. */
+  private slab: Buffer = Buffer.alloc(0);
+  private slabUsed = 0;
   private readonly onMessage: OnMessage;
   /** Messages handed over, keep-alives included. */
   messages = 0;
@@ -30,48 +38,77 @@ export class FrameReader {
 
   /** Feeds a chunk; throws ProtocolError on a length over the limit. */
   push(chunk: Buffer): void {
-    let data = chunk;
-    if (this.partial !== null) {
-      // Finish the message begun earlier with as few bytes of this chunk as it needs; parse the rest in place.
-      const partial = this.partial;
-      const need = partial.length < 4 ? 4 - partial.length : 0;
-      let whole = partial;
-      if (need > 0) {
-        whole = Buffer.concat([partial, chunk.subarray(0, need)]);
-        if (whole.length < 4) {
-          this.partial = whole;
-          return;
-        }
-      }
-      const length = u32(whole, 0);
-      if (length > MAX_MESSAGE) throw new ProtocolError(`message length ${length} is over the ${MAX_MESSAGE}-byte limit`, 'BT_ERR_TOO_LONG');
-      const missing = 4 + length - partial.length;
-      if (chunk.length < missing) {
-        this.partial = Buffer.concat([partial, chunk]);
-        return;
-      }
-      const message = Buffer.concat([partial, chunk.subarray(0, missing)]);
-      this.partial = null;
-      this.messages++;
-      if (length > 0) this.onMessage(message[4]!, message.subarray(5));
-      data = chunk.subarray(missing);
-    }
+    const end = chunk.length;
     let at = 0;
-    const end = data.length;
+    if (this.prefixBytes > 0) {
+      const n = Math.min(4 - this.prefixBytes, end);
+      chunk.copy(this.prefix, this.prefixBytes, 0, n);
+      this.prefixBytes += n;
+      at = n;
+      if (this.prefixBytes < 4) return;
+      this.prefixBytes = 0;
+      this.hold(checked(u32(this.prefix, 0)));
+    }
+    if (this.held !== null) {
+      const held = this.held;
+      const n = Math.min(held.length - this.heldBytes, end - at);
+      chunk.copy(held, this.heldBytes, at, at + n);
+      this.heldBytes += n;
+      at += n;
+      if (this.heldBytes < held.length) return;
+      this.held = null;
+      this.messages++;
+      this.onMessage(held[0]!, held.subarray(1));
+    }
     while (end - at >= 4) {
-      const length = u32(data, at);
-      if (length > MAX_MESSAGE) throw new ProtocolError(`message length ${length} is over the ${MAX_MESSAGE}-byte limit`, 'BT_ERR_TOO_LONG');
+      const length = checked(u32(chunk, at));
       if (end - at - 4 < length) break;
       this.messages++;
-      if (length > 0) this.onMessage(data[at + 4]!, data.subarray(at + 5, at + 4 + length));
+      if (length > 0) this.onMessage(chunk[at + 4]!, chunk.subarray(at + 5, at + 4 + length));
       at += 4 + length;
     }
-    // A view, not a copy: a socket hands every read its own buffer, which nothing writes to afterwards.
-    if (at < end) this.partial = data.subarray(at);
+    const rest = end - at;
+    if (rest === 0) return;
+    if (rest < 4) {
+      chunk.copy(this.prefix, 0, at, end);
+      this.prefixBytes = rest;
+      return;
+    }
+    this.hold(u32(chunk, at));
+    chunk.copy(this.held!, 0, at + 4, end);
+    this.heldBytes = rest - 4;
   }
 
   /** Bytes held for an unfinished message. */
   get buffered(): number {
-    return this.partial === null ? 0 : this.partial.length;
+    return this.prefixBytes + (this.held === null ? 0 : 4 + this.heldBytes);
   }
+
+  /** Makes room for a message of `length` bytes (id and payload); a keep-alive is counted at once. */
+  private hold(length: number): void {
+    if (length === 0) {
+      this.messages++;
+      return;
+    }
+    this.held = this.carve(length);
+    this.heldBytes = 0;
+  }
+
+  private carve(n: number): Buffer {
+    if (n > SLAB / 4) return Buffer.allocUnsafeSlow(n);
+    if (this.slabUsed + n > this.slab.length) {
+      this.slab = Buffer.allocUnsafeSlow(SLAB);
+      this.slabUsed = 0;
+    }
+    const room = this.slab.subarray(this.slabUsed, this.slabUsed + n);
+    this.slabUsed += (n + 7) & ~7;
+    return room;
+  }
+}
+
+const SLAB = 256 * 1024;
+
+function checked(length: number): number {
+  if (length > MAX_MESSAGE) throw new ProtocolError(`message length ${length} is over the ${MAX_MESSAGE}-byte limit`, 'BT_ERR_TOO_LONG');
+  return length;
 }
