@@ -133,9 +133,11 @@ export function requestMore(peer: Peer): void {
   const s = peer.slot;
   if (st.pi(s, P_PEER_CHOKING) === 1 || st.pi(s, P_AM_INTERESTED) === 0 || st.pi(s, P_OPEN) === 0) return;
   const outstanding = st.pi(s, P_OUTSTANDING);
-  const want = pipelineDepth(st, s, options.maxPipeline) - outstanding;
-  // Ask in batches: a request message is 17 bytes, a write per block would be most of the cost.
-  if (want < (outstanding === 0 ? 1 : 8)) return;
+  const depth = pipelineDepth(st, s, options.maxPipeline);
+  const want = depth - outstanding;
+  // Ask in batches (a quarter of the pipeline at a time, at least 8): a request message is 17 bytes, and on
+  // loopback a write per few blocks would cost the sender more than the blocks themselves.
+  if (want < (outstanding === 0 ? 1 : Math.max(8, depth >> 2))) return;
   const blocks = pickBlocks(st, s, want);
   if (blocks.length === 0) return;
   if (outstanding === 0) st.setPf(s, F_LAST_BLOCK, Date.now());
