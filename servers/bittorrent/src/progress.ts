@@ -22,7 +22,7 @@ export function watchProgress(serving: ServingServer): void {
   if (pc.options.torrent !== '') process.stdout.write(`bittorrent: ${pc.verifiedOnStart} of ${total} pieces verified on disk\n`);
   let reported = st.complete();
   if (reported) process.stdout.write(`bittorrent: complete (${pc.meta.name}, ${pc.meta.length} bytes verified)\n`);
-  const timer = setInterval(() => {
+  const check = (): void => {
     const have = st.counter(C_HAVE);
     const seconds = Math.max((Date.now() - started) / 1000, 0.001);
     const rate = ((st.bytesOf(BYTES_DOWNLOADED) - startBytes) / seconds / 2 ** 20).toFixed(1);
@@ -37,6 +37,17 @@ export function watchProgress(serving: ServingServer): void {
       clearInterval(timer);
       void serving.exit(0);
     }
-  }, 100);
+  };
+  const timer = setInterval(check, 100);
   timer.unref();
+  // The last piece is noticed at once, not at the next tick: MarkHave (on any thread) notifies the counter.
+  const awaitPiece = (): void => {
+    if (reported) return;
+    const have = st.counter(C_HAVE);
+    if (have === total) return check();
+    const wait = Atomics.waitAsync(st.counters, C_HAVE, have);
+    if (wait.async) void wait.value.then(awaitPiece);
+    else awaitPiece();
+  };
+  awaitPiece();
 }
