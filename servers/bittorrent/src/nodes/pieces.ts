@@ -21,17 +21,20 @@ type Out = [peer: Peer, event: PieceEvent];
 const STRIKES_TO_BAN = 2;
 
 /**
- * Hashes the piece; a good piece kept in memory is then written whole, off this thread, and the flow goes on
- * (to MarkHave) only once it is on disk, so no block is ever served before it is there.
+ * Hashes the piece; a good piece kept in memory is then written whole before the flow goes on (to MarkHave),
+ * so no block is ever served before it is on disk.
  */
-export function VerifyPiece(peer: Peer, event: PieceEvent): Out | Promise<Out> {
+export function VerifyPiece(peer: Peer, event: PieceEvent): Out {
   const { state: st, storage } = peerContext();
   const p = event.piece;
   // A piece kept in memory is hashed there and written in one go once good; else it is read back from disk.
   const pooled = st.poolOf(p);
   const data = pooled ?? storage.readPiece(p);
   const good = storage.verify(p, data);
-  const written = good && pooled !== undefined ? storage.writeAtAsync(p * st.g.pieceLength, pooled) : undefined;
+  // Written at once, in one positional write per file it spans: a write into the page cache is a copy, and
+  // handing it to libuv's threads cost the leecher more (a wake-up, a callback, an asynchronous flow) than it
+  // saved.
+  if (good && pooled !== undefined) storage.writeAt(p * st.g.pieceLength, pooled);
   const bpp = st.g.blocksPerPiece;
   const n = st.blocksIn(p);
   if (good) {
@@ -43,12 +46,8 @@ export function VerifyPiece(peer: Peer, event: PieceEvent): Out | Promise<Out> {
       if ((crc32(data.subarray(b * W.BLOCK, (b + 1) * W.BLOCK)) | 0) !== st.failCrc[block]) banKey(st, key);
       st.failKey[block] = 0;
     }
-    const out: Out = [peer, { piece: p, complete: true, good: true }];
-    if (written === undefined) return out;
-    return written.then(() => {
-      st.releasePool(p);
-      return out;
-    });
+    if (pooled !== undefined) st.releasePool(p);
+    return [peer, { piece: p, complete: true, good: true }];
   }
   const crcs: number[] = [];
   for (let b = 0; b < n; b++) crcs.push(crc32(data.subarray(b * W.BLOCK, (b + 1) * W.BLOCK)) | 0);
@@ -72,6 +71,7 @@ export function MarkHave(peer: Peer, event: PieceEvent): Out {
   st.have[p] = 1;
   st.single[p] = 0;
   st.addCounter(C_HAVE, 1);
+  Atomics.notify(st.counters, C_HAVE); // progress.ts, waiting for the last piece
   st.addBytes(BYTES_DOWNLOADED, st.pieceSize(p));
   const n = st.g.numPieces;
   for (let s = 0; s < MAX_PEERS; s++) if (st.peerHas[s * n + p] === 1) st.addPi(s, P_INTERESTING, -1);

@@ -5,7 +5,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, write as writeCb, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Metainfo } from '../metainfo/metainfo.ts';
 
@@ -66,15 +66,6 @@ export class Storage {
     });
   }
 
-  /** writeAt on libuv's threads: the copy into the page cache leaves this thread free for the network. */
-  writeAtAsync(offset: number, data: Uint8Array): Promise<void> {
-    const parts: Promise<void>[] = [];
-    this.each(offset, data.length, (fd, fileOffset, n, done) => {
-      parts.push(writeFully(fd, data.subarray(done, done + n), fileOffset));
-    });
-    return Promise.all(parts).then(() => undefined);
-  }
-
   read(piece: number, begin: number, into: Uint8Array, at: number, length: number): void {
     this.readAt(piece * this.meta.pieceLength + begin, into, at, length);
   }
@@ -126,16 +117,6 @@ export class Storage {
       i++;
     }
   }
-}
-
-function writeFully(fd: number, data: Uint8Array, position: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const step = (done: number): void => {
-      if (done >= data.length) return resolve();
-      writeCb(fd, data, done, data.length - done, position + done, (error, written) => (error ? reject(error) : step(done + written)));
-    };
-    step(0);
-  });
 }
 
 /** The last file starting at or before `offset` (files of length 0 are stepped over by the caller's loop). */
