@@ -57,7 +57,7 @@ export function rollRates(st: SwarmState, slot: number, now = Date.now()): void 
 
 /** Seconds of data we keep asked for: a peer's pipeline holds what it sends in this long, within bounds. */
 const PIPELINE_SECONDS = 0.5;
-const MIN_PIPELINE = 32;
+const MIN_PIPELINE = 64;
 
 /** Requests to keep out to a peer: from its measured rate, at least MIN_PIPELINE, at most its reqq and ours. */
 export function pipelineDepth(st: SwarmState, slot: number, maxPipeline: number): number {
