@@ -72,7 +72,7 @@ async function setupThread(ctx: SetupContext): Promise<PeerContext> {
     }
     verifiedOnStart = state.counters[C_HAVE]!;
   }
-  current = { options, meta, storage, served: new ServedPieces(storage), state, peerId: Buffer.from(state.peerId), runtime: ctx.runtime, dataDir, verifiedOnStart };
+  current = { options, meta, storage, served: new ServedPieces(storage, ctx.runtime === 'threadpool' || ctx.runtime === 'thread'), state, peerId: Buffer.from(state.peerId), runtime: ctx.runtime, dataDir, verifiedOnStart };
   return current;
 }
 

@@ -18,8 +18,16 @@ export class ServedPieces {
   /** Insertion order is recency (a hit moves a piece to the end). */
   private readonly images = new Map<number, Buffer>();
 
-  constructor(storage: Storage) {
+  /**
+   * Images in shared memory, for runtimes whose nodes write from a worker to a socket on the main thread: a
+   * forwarded write passes a view on shared memory by reference (any other view is copied), and an image never
+   * changes once built. Elsewhere plain memory (allocating shared memory cost the `event` seeder more).
+   */
+  private readonly shared: boolean;
+
+  constructor(storage: Storage, shared: boolean) {
     this.storage = storage;
+    this.shared = shared;
   }
 
   /**
@@ -45,7 +53,7 @@ export class ServedPieces {
       return image;
     }
     const blocks = Math.ceil(size / BLOCK);
-    image = Buffer.allocUnsafeSlow(blocks * HEADER + size);
+    image = this.shared ? Buffer.from(new SharedArrayBuffer(blocks * HEADER + size)) : Buffer.allocUnsafeSlow(blocks * HEADER + size);
     for (let b = 0; b < blocks; b++) {
       const at = b * STRIDE;
       const length = Math.min(BLOCK, size - b * BLOCK);
