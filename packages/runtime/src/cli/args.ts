@@ -26,6 +26,8 @@ export interface ServerArgs {
   readonly threadIdleMs?: number;
   readonly threadStartAfterMs?: number;
   readonly statsOut?: string;
+  /** Time 1 node call and flow in N for the profile (0: none); undefined: the runtime's default. */
+  readonly statsSampleEvery?: number;
   readonly stopDeadlineMs: number;
   readonly help: boolean;
   /** The server's options: `defaults` overridden by the flags given. */
@@ -45,6 +47,7 @@ const RUNTIME_FLAGS = [
   'thread-idle-ms',
   'thread-start-after-ms',
   'stats-out',
+  'stats-sample-every',
   'stop-deadline-ms',
   'help',
 ];
@@ -68,6 +71,7 @@ export function usage(defaults: Readonly<Record<string, OptionValue>>): string {
     '  --thread-idle-ms <ms>                thread: a worker idle this long is ended (default 1000)',
     '  --thread-start-after-ms <ms>         thread: wait before a worker past --threads may start (default 100)',
     '  --stats-out <file>                   write statistics as JSON there on exit',
+    '  --stats-sample-every <n>             time 1 node call and flow in n for the profile (0: none; default 64)',
     '  --stop-deadline-ms <ms>              how long in-flight flows may take to finish on exit (default 5000)',
   ];
   for (const [key, value] of Object.entries(defaults)) {
@@ -92,6 +96,7 @@ export function parseServerArgs(argv: readonly string[], defaults: Readonly<Reco
     'thread-idle-ms': { type: 'string' },
     'thread-start-after-ms': { type: 'string' },
     'stats-out': { type: 'string' },
+    'stats-sample-every': { type: 'string' },
     'stop-deadline-ms': { type: 'string' },
     help: { type: 'boolean' },
   };
@@ -128,6 +133,13 @@ export function parseServerArgs(argv: readonly string[], defaults: Readonly<Reco
     if (!Number.isInteger(n) || n < 1) throw new FluxError(codes.BAD_ARGUMENT, `--${flag} must be a positive integer, not "${String(raw)}"`);
     return n;
   };
+  const wholeNumber = (flag: string): number | undefined => {
+    const raw = values[flag];
+    if (raw === undefined) return undefined;
+    const n = toNumber(flag, raw as string);
+    if (!Number.isInteger(n) || n < 0) throw new FluxError(codes.BAD_ARGUMENT, `--${flag} must be a whole number, not "${String(raw)}"`);
+    return n;
+  };
   const milliseconds = (flag: string): number | undefined => {
     const raw = values[flag];
     if (raw === undefined) return undefined;
@@ -149,6 +161,7 @@ export function parseServerArgs(argv: readonly string[], defaults: Readonly<Reco
     threadIdleMs: milliseconds('thread-idle-ms'),
     threadStartAfterMs: milliseconds('thread-start-after-ms'),
     statsOut: values['stats-out'] as string | undefined,
+    statsSampleEvery: wholeNumber('stats-sample-every'),
     stopDeadlineMs: deadline,
     help: values['help'] === true,
     options,

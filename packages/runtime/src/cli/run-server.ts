@@ -73,6 +73,7 @@ export async function serveFromCommandLine(opts: RunServerOptions): Promise<Serv
       threadWaitMs: args.threadWaitMs,
       threadIdleMs: args.threadIdleMs,
       threadStartAfterMs: args.threadStartAfterMs,
+      stats: args.statsSampleEvery === undefined ? undefined : { timingSampleEvery: args.statsSampleEvery },
     });
     process.stderr.write(`flux: ${ir.program} running under ${args.runtime} (pid ${process.pid})\n`);
   } catch (error) {

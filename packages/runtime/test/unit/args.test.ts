@@ -18,6 +18,13 @@ describe('runServer arguments', () => {
     );
   });
 
+  it('reads --stats-sample-every as a whole number, 0 included, and refuses others', () => {
+    assert.equal(parseServerArgs([], defaults).statsSampleEvery, undefined);
+    assert.equal(parseServerArgs(['--stats-sample-every', '1'], defaults).statsSampleEvery, 1);
+    assert.equal(parseServerArgs(['--stats-sample-every', '0'], defaults).statsSampleEvery, 0);
+    assert.throws(() => parseServerArgs(['--stats-sample-every', '2.5'], defaults), /whole number/);
+  });
+
   it('makes a string-list default a repeatable flag, its values in order', () => {
     const listed = { ...defaults, peer: [] as string[] };
     assert.deepEqual(parseServerArgs([], listed).options['peer'], []);
