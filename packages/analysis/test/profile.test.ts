@@ -167,6 +167,14 @@ describe('verdict', () => {
     assert.equal(v.headroom, null, 'no other bound');
   });
 
+  it('never credits a synchronous node with more CPU than its synchronous wall time (the thread CPU clock is coarse)', () => {
+    const s = snapshot({ flows: 1000, processCpuUs: 1000 * 55, nodes: { Parse: { calls: 1000, cpuUs: 10 }, Render: { calls: 1000, cpuUs: 30 } } });
+    s.nodes['Parse']!.cpuMs = (1000 * 40) / 1000; // the clock's steps landed in Parse: 40 µs a call, 10 µs of wall
+    const parse = analyze(s).nodes.find((n) => n.name === 'Parse')!;
+    assert.ok(Math.abs(parse.cpu.meanUs - 10) < 1e-6, `CPU ${parse.cpu.meanUs} µs a call, at most its 10 µs`);
+    assert.equal(verdictOf(analyze(s)).dominant?.name, 'Render');
+  });
+
   it('under event, takes the main thread\'s CPU as the demand (libuv\'s pool works beside it)', () => {
     const s = snapshot({ flows: 1000, processCpuUs: 1000 * 80, mainThreadCpuUs: 1000 * 50, nodes: { Work: { calls: 1000, cpuUs: 20 } } });
     const v = verdictOf(analyze(s));

@@ -118,9 +118,11 @@ export function analyze(s: StatsSnapshot): Analysis {
       idle.push(name);
       continue;
     }
-    const cpuTotalUs = n.cpuMs * 1000;
     const wallTotalUs = n.wallMs * 1000;
     const sync = spread(prof.cpuUs);
+    // The thread CPU clock advances in steps of 0.3-4.5 ms here, so a short node's total from it is noisy and
+    // can exceed what the node could have used: a synchronous call's CPU is at most its synchronous wall time.
+    const cpuTotalUs = sync.samples > 0 ? Math.min(n.cpuMs * 1000, sync.meanUs * n.calls) : n.cpuMs * 1000;
     const cpu = spread(prof.cpuUs, n.timed > 0 ? cpuTotalUs / n.calls : undefined);
     const wall = spread(prof.wallUs, n.timed > 0 ? wallTotalUs / n.calls : undefined);
     syncTotalUs += sync.meanUs * n.calls;

@@ -57,7 +57,7 @@ export function renderText(a: Analysis, v: Verdict, options: RenderOptions): str
   );
 
   out.push('');
-  out.push('Nodes (per call: mean / p50 / p99; CPU mean by the thread CPU clock, its p50/p99 by the wall clock; per flow: calls per flow x mean)');
+  out.push('Nodes (per call: mean / p50 / p99; CPU mean by the thread CPU clock (at most the synchronous wall time), its p50/p99 by the wall clock; per flow: calls per flow x mean)');
   out.push(
     indent(
       table(
