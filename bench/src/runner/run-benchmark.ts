@@ -8,7 +8,8 @@ import { BenchError, benchCodes } from '../errors.ts';
 import type { LoadChoice } from '../load/load-choice.ts';
 import type { LoadClient } from '../load/types.ts';
 import { killAllChildren } from '../process/children.ts';
-import { describeExit, startTarget, type RunningTarget } from '../process/target-process.ts';
+import { startTarget, type RunningTarget } from '../process/target-process.ts';
+import { diedMessage, rotate } from './interleave.ts';
 import type { Profile, TargetDefinition } from '../profile.ts';
 import { createProgress, type Progress } from '../report/progress.ts';
 import { formatSeconds } from '../report/format.ts';
@@ -47,18 +48,6 @@ interface LiveTarget {
 
 export function plannedSeconds(targets: number, options: Pick<BenchOptions, 'connections' | 'durationSeconds' | 'warmupSeconds' | 'runs'>): number {
   return options.connections.length * targets * (options.warmupSeconds + options.runs * options.durationSeconds);
-}
-
-function rotate<T>(items: readonly T[], by: number): T[] {
-  if (items.length === 0) return [];
-  const k = by % items.length;
-  return [...items.slice(k), ...items.slice(0, k)];
-}
-
-function diedMessage(target: RunningTarget): string {
-  const status = target.exitStatus();
-  const tail = target.stderrTail().trim().split('\n').slice(-10).join('\n');
-  return `exited during the benchmark (${status ? describeExit(status.code, status.signal) : 'unknown'})${tail ? `\n${tail}` : ''}`;
 }
 
 export async function runBenchmark(options: BenchOptions): Promise<BenchRecord> {

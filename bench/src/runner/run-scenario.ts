@@ -6,7 +6,8 @@
  */
 import { BenchError, benchCodes } from '../errors.ts';
 import { killAllChildren } from '../process/children.ts';
-import { describeExit, startTarget, type RunningTarget } from '../process/target-process.ts';
+import { startTarget, type RunningTarget } from '../process/target-process.ts';
+import { diedMessage, rotate } from './interleave.ts';
 import type { TargetDefinition } from '../profile.ts';
 import type { ScenarioProfile } from '../scenario.ts';
 import { createProgress, type Progress } from '../report/progress.ts';
@@ -43,18 +44,6 @@ interface LiveTarget {
   error?: string;
   /** The first level it did not hold, when larger ones are skipped. */
   missedAt?: number;
-}
-
-function rotate<T>(items: readonly T[], by: number): T[] {
-  if (items.length === 0) return [];
-  const k = by % items.length;
-  return [...items.slice(k), ...items.slice(0, k)];
-}
-
-function diedMessage(target: RunningTarget): string {
-  const status = target.exitStatus();
-  const tail = target.stderrTail().trim().split('\n').slice(-10).join('\n');
-  return `exited during the benchmark (${status ? describeExit(status.code, status.signal) : 'unknown'})${tail ? `\n${tail}` : ''}`;
 }
 
 export async function runScenario(options: ScenarioOptions): Promise<ScenarioRecord> {
